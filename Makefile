@@ -1,0 +1,58 @@
+# newsite: `make run` serves the site, `make test` runs the whole suite. See README.md.
+PYTHON ?= python3
+PORT ?= 8000
+export PORT
+VENV := .venv
+# uv from the PATH, or a private copy installed once into .tools/.
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+export UV_PYTHON := $(PYTHON)
+export UV_PYTHON_DOWNLOADS := never
+MANAGE := $(VENV)/bin/python manage.py
+
+.PHONY: run dev test install install-test lint format setup secret clean
+
+run: install setup ## Install, migrate, load seeds, collect static, serve with gunicorn.
+	exec $(VENV)/bin/gunicorn -c newsite/gunicorn.conf.py
+
+dev: install-test ## Development server with DEBUG on (auto-reload).
+	DJANGO_DEBUG=1 $(MANAGE) migrate --noinput -v0
+	DJANGO_DEBUG=1 $(MANAGE) createcachetable
+	DJANGO_DEBUG=1 $(MANAGE) load_seeds
+	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+setup: .secret_key
+	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) createcachetable
+	$(MANAGE) load_seeds
+	$(MANAGE) collectstatic --noinput -v0
+
+test: install-test .secret_key ## Install test dependencies and run the whole suite.
+	$(VENV)/bin/pytest
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+format: install-test
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+install: $(UV)
+	$(UV) sync --frozen --no-dev --inexact -q
+
+install-test: $(UV)
+	$(UV) sync --frozen -q
+
+secret: .secret_key
+
+# Generated once, never committed: a fresh machine needs no configuration.
+.secret_key:
+	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install -q uv
+
+clean:
+	rm -rf $(VENV) .tools staticfiles test-results

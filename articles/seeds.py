@@ -1,0 +1,314 @@
+"""Seed files to ParsedArticle: a pure parser, text in, a typed result or a SeedError out.
+
+Two formats are accepted:
+
+* scraped plain text (see seeds/000_*.txt and ARCHITECTURE.md): title, an optional
+  "A / B / C" category line, stray page headlines, a standfirst, body paragraphs, a call to
+  action, "Source:" lines and page chrome;
+* Markdown with YAML front matter (title, tags, sources, published_at, summary, slug) for
+  seeds that editors write by hand.
+
+Nothing is lost silently: every line the parser drops is listed in ParsedArticle.dropped.
+"""
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from newsite.markdown import escape_markdown
+
+MAX_SEED_BYTES = 2_000_000
+SEED_SUFFIXES = (".txt", ".md", ".markdown")
+
+# Page furniture that scrapes pick up around the article.
+CHROME_LINES = frozenset(
+    {"comments", "to top", "back to top", "share", "share this", "advertisement", "related"}
+)
+CALL_TO_ACTION = re.compile(
+    r"let us know in the comments|what do you think of this (story|article)|"
+    r"tell us (what you think )?in the comments",
+    re.IGNORECASE,
+)
+SOURCE_LINE = re.compile(r"^sources?\s*:\s*(?P<names>.*)$", re.IGNORECASE)
+SOURCE_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
+SENTENCE_END = (".", "!", "?", '"', "'", ")", ":", "\u201d", "\u2019", "\u2026")
+HEADLINE_MAX_WORDS = 10
+
+
+class SeedError(ValueError):
+    """A seed that cannot be imported; the message names the file and, where it helps, the line."""
+
+    def __init__(self, name: str, message: str, line: int | None = None) -> None:
+        self.name = name
+        self.line = line
+        self.message = message
+        where = f"{name}:{line}" if line else name
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class ParsedArticle:
+    name: str
+    title: str
+    body: str  # Markdown, paragraphs separated by a blank line
+    summary: str = ""
+    tags: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    published_at: dt.datetime | None = None
+    slug: str = ""
+    has_call_to_action: bool = False
+    dropped: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return self.body.split("\n\n") if self.body else []
+
+    @property
+    def digest(self) -> str:
+        from articles.models import content_digest
+
+        return content_digest(
+            title=self.title,
+            summary=self.summary,
+            body=self.body,
+            tags=sorted(self.tags),
+            sources=sorted(self.sources),
+        )
+
+
+def read_seed_file(path: Path) -> ParsedArticle:
+    """Read and parse one file; unreadable, empty, binary or non-UTF-8 files raise SeedError."""
+    name = path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SeedError(name, f"cannot read file ({exc.strerror or exc})") from exc
+    if len(data) > MAX_SEED_BYTES:
+        raise SeedError(name, f"file is larger than {MAX_SEED_BYTES:,} bytes")
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise SeedError(name, "binary file (contains NUL bytes), not a text seed", line)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SeedError(name, f"not valid UTF-8 (byte {exc.start})", line) from exc
+    return parse_seed(text, name=name)
+
+
+def parse_seed(text: str, *, name: str) -> ParsedArticle:
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise SeedError(name, "file is empty")
+    for number, char in _control_characters(text):
+        raise SeedError(name, f"control character U+{ord(char):04X} in text", number)
+    if text.startswith("---\n"):
+        return _parse_front_matter(text, name=name)
+    return _parse_scraped_text(text, name=name)
+
+
+def _control_characters(text: str):
+    for number, line in enumerate(text.split("\n"), start=1):
+        for char in line:
+            if unicodedata.category(char) == "Cc" and char != "\t":
+                yield number, char
+
+
+# --- scraped plain text -------------------------------------------------------------------
+
+
+@dataclass
+class _Block:
+    line: int  # 1-based number of its first line
+    lines: list[str]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.lines)
+
+
+def _blocks(text: str) -> list[_Block]:
+    blocks: list[_Block] = []
+    current: _Block | None = None
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = " ".join(raw.split())  # trims and collapses spaces, tabs and NBSPs
+        if not line:
+            current = None
+        elif current is None:
+            current = _Block(number, [line])
+            blocks.append(current)
+        else:
+            current.lines.append(line)
+    return blocks
+
+
+def _is_headline(line: str) -> bool:
+    """A short line without sentence punctuation: page furniture, not prose."""
+    return len(line.split()) <= HEADLINE_MAX_WORDS and not line.endswith(SENTENCE_END)
+
+
+def _is_category_line(line: str, *, first: bool) -> bool:
+    """ "Business / Security / Tech"; right after the title a lone "Tech" counts too."""
+    parts = line.split(" / ")
+    if len(parts) == 1 and not (first and len(line.split()) <= 3):
+        return False
+    return all(0 < len(p.split()) <= 4 and _is_headline(p) for p in parts)
+
+
+def _plain(line: str) -> str:
+    """Curly quotes to straight ones, for matching only."""
+    return line.translate(str.maketrans("\u2018\u2019\u201c\u201d", "''\"\""))
+
+
+def _parse_scraped_text(text: str, *, name: str) -> ParsedArticle:
+    blocks = _blocks(text)
+    title_block = blocks[0]
+    title = title_block.lines[0]
+    if len(title) > 300:
+        raise SeedError(name, "the first line should be the title, found a paragraph", 1)
+
+    tags: list[str] = []
+    sources: list[str] = []
+    dropped: list[str] = []
+    has_cta = False
+    paragraphs: list[_Block] = []
+    in_header = True  # before the first prose paragraph
+    header_lines = 0
+    # Lines of the title's block after the title belong to the header too.
+    rest = [_Block(title_block.line + i, [line]) for i, line in enumerate(title_block.lines[1:], 1)]
+    for block in rest + blocks[1:]:
+        prose_lines: list[str] = []
+        for offset, line in enumerate(block.lines):
+            number = block.line + offset
+            following = block.lines[offset + 1] if offset + 1 < len(block.lines) else ""
+            # A short line that a prose line continues is the start of a wrapped paragraph.
+            header_line = in_header and not (following and not _is_headline(following))
+            if match := SOURCE_LINE.match(line):
+                names = [n.strip(" .") for n in SOURCE_SPLIT.split(match["names"]) if n.strip(" .")]
+                if not names:
+                    raise SeedError(name, "'Source:' line names no source", number)
+                sources.extend(n for n in names if n not in sources)
+            elif line.lower().strip(" .:") in CHROME_LINES:
+                dropped.append(f"line {number}: page chrome {line!r}")
+            elif header_line and not tags and _is_category_line(line, first=header_lines == 0):
+                tags.extend(t for t in line.split(" / ") if t not in tags)
+                header_lines += 1
+            elif header_line and _is_headline(line):
+                dropped.append(f"line {number}: stray headline {line!r}")
+                header_lines += 1
+            else:
+                prose_lines.append(line)
+                in_header = False
+        if not prose_lines:
+            continue
+        paragraph = _Block(block.line, prose_lines)
+        if CALL_TO_ACTION.search(_plain(paragraph.text)):
+            has_cta = True
+            dropped.append(f"line {block.line}: call to action (shown as the comments block)")
+        else:
+            paragraphs.append(paragraph)
+
+    if not paragraphs:
+        raise SeedError(name, "no body text after the title", title_block.line)
+
+    texts = [p.text for p in paragraphs]
+    summary = ""
+    if len(texts) > 1:
+        # The first paragraph is the standfirst; scrapes usually repeat it in the body.
+        summary = texts.pop(0)
+    return ParsedArticle(
+        name=name,
+        title=title,
+        summary=summary,
+        body="\n\n".join(escape_markdown(t) for t in texts),
+        tags=tuple(tags),
+        sources=tuple(sources),
+        has_call_to_action=has_cta,
+        dropped=tuple(dropped),
+    )
+
+
+# --- Markdown with YAML front matter ------------------------------------------------------
+
+
+def _parse_front_matter(text: str, *, name: str) -> ParsedArticle:
+    head, separator, body = text[4:].partition("\n---\n")
+    if not separator:
+        if text[4:].endswith("\n---"):
+            head, body = text[4:-4], ""
+        else:
+            raise SeedError(name, "front matter opened with '---' is never closed", 1)
+    try:
+        meta = yaml.safe_load(head) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark else 1
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise SeedError(name, f"front matter: {problem}", line) from exc
+    if not isinstance(meta, dict):
+        raise SeedError(name, "front matter must be a mapping of field: value", 2)
+    known = {"title", "tags", "sources", "published_at", "summary", "slug"}
+    if unknown := sorted(set(map(str, meta)) - known):
+        raise SeedError(name, f"unknown front matter field(s): {', '.join(unknown)}", 2)
+
+    title = str(meta.get("title") or "").strip()
+    if not title:
+        raise SeedError(name, "front matter has no title", 2)
+    body = body.strip()
+    if not body:
+        raise SeedError(name, "no body text after the front matter")
+    return ParsedArticle(
+        name=name,
+        title=title,
+        summary=" ".join(str(meta.get("summary") or "").split()),
+        body=re.sub(r"\n{3,}", "\n\n", body),
+        tags=_name_list(meta.get("tags"), separator=" / ", field_name="tags", name=name),
+        sources=_name_list(meta.get("sources"), separator=",", field_name="sources", name=name),
+        published_at=_datetime(meta.get("published_at"), name=name),
+        slug=str(meta.get("slug") or "").strip(),
+    )
+
+
+def _name_list(value, *, separator: str, field_name: str, name: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = value.split(separator)
+    if not isinstance(value, list):
+        raise SeedError(name, f"front matter {field_name} must be a list or a string")
+    names: list[str] = []
+    for item in value:
+        text = " ".join(str(item).split())
+        if text and text not in names:
+            names.append(text)
+    return tuple(names)
+
+
+def _datetime(value, *, name: str) -> dt.datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        moment = dt.datetime.combine(value, dt.time())
+    else:
+        try:
+            moment = dt.datetime.fromisoformat(str(value))
+        except ValueError as exc:
+            raise SeedError(name, f"published_at {value!r} is not an ISO 8601 date") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def seed_paths(paths: list[Path]) -> list[Path]:
+    """Expand folders into their seed files, sorted, so imports are repeatable."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if p.suffix in SEED_SUFFIXES))
+        else:
+            found.append(path)
+    return found

@@ -1,0 +1,48 @@
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView, ListView
+
+from .models import Article, Source, Tag
+
+
+class PublishedArticlesMixin:
+    """Every public page reads articles through this one queryset."""
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing()
+
+
+class ArticleListView(PublishedArticlesMixin, ListView):
+    template_name = "articles/article_list.html"
+    context_object_name = "articles"
+    paginate_by = settings.ARTICLES_PER_PAGE
+
+
+class ArticleDetailView(PublishedArticlesMixin, DetailView):
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return Article.objects.published().prefetch_related("tags", "sources")
+
+
+class TagArticleListView(ArticleListView):
+    template_name = "articles/tag_detail.html"
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(tags=self.tag)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class SourceArticleListView(ArticleListView):
+    template_name = "articles/source_detail.html"
+
+    def get_queryset(self):
+        self.source = get_object_or_404(Source, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(sources=self.source)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(source=self.source, **kwargs)

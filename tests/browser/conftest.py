@@ -36,3 +36,11 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.path).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture
+def output_path(request, pytestconfig):
+    """A path under the test output folder (pytest --output, default test-results/)."""
+    folder = pytestconfig.rootpath / pytestconfig.getoption("--output") / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return lambda name: str(folder / f"{request.node.name}-{name}")

@@ -10,6 +10,17 @@ class User(AbstractUser):
         blank=True,
         help_text="The name shown beside this person's comments.",
     )
+    notify_on_reply = models.BooleanField(
+        default=True, help_text="E-mail this person when someone replies to their comment."
+    )
+    notify_on_followed = models.BooleanField(
+        default=True, help_text="E-mail this person about new comments in threads they follow."
+    )
+    # Enforced by the comments service, whatever form or endpoint a post arrives through.
+    posting_suspended_until = models.DateTimeField(
+        null=True, blank=True, help_text="This person cannot comment until this moment."
+    )
+    is_banned = models.BooleanField(default=False, help_text="This person can never comment.")
 
     def __str__(self) -> str:
         return self.public_name

@@ -25,6 +25,8 @@ class Outcome(enum.StrEnum):
 class ImportReport:
     outcomes: dict[Outcome, list[str]] = field(default_factory=lambda: {o: [] for o in Outcome})
     errors: list[SeedError] = field(default_factory=list)
+    # What the parser left out of each article (headlines, chrome, call to action).
+    dropped: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def add(self, outcome: Outcome, name: str) -> None:
         self.outcomes[outcome].append(name)
@@ -116,6 +118,7 @@ def import_seed_files(
     for done, path in enumerate(paths, start=1):
         try:
             parsed = read_seed_file(path)
+            report.dropped[path.name] = parsed.dropped
             with transaction.atomic():
                 outcome, _ = article_import(parsed=parsed, force=force)
                 if dry_run:

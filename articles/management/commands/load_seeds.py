@@ -50,6 +50,8 @@ class Command(BaseCommand):
             for outcome in Outcome:
                 for name in report.outcomes[outcome]:
                     self.stdout.write(f"{outcome:>9}  {name}")
+                    for line in report.dropped.get(name, ()):
+                        self.stdout.write(f"           left out {line}")
         for error in report.errors:
             self.stderr.write(self.style.ERROR(str(error)))
         prefix = "Dry run, nothing written: " if dry_run else ""

@@ -1,6 +1,8 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from .validators import validate_display_name
+
 
 class User(AbstractUser):
     """A reader or editor. Readers sign in with their e-mail address (django-allauth)."""
@@ -8,6 +10,7 @@ class User(AbstractUser):
     display_name = models.CharField(
         max_length=60,
         blank=True,
+        validators=[validate_display_name],
         help_text="The name shown beside this person's comments.",
     )
     notify_on_reply = models.BooleanField(

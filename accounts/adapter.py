@@ -1,0 +1,31 @@
+"""allauth behaviour for newsite, changed in adapter subclasses as allauth intends."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.http import HttpRequest
+
+from .forms import DISPLAY_NAME_MAX_LENGTH
+from .models import User
+
+
+def user_display(user: User) -> str:
+    """allauth shows this name in its messages ("Successfully signed in as …")."""
+    return user.public_name
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request: HttpRequest, user: User, form, commit: bool = True) -> User:
+        display_name = form.cleaned_data.get("display_name")
+        if display_name:
+            user.display_name = display_name.strip()
+        return super().save_user(request, user, form, commit=commit)
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def populate_user(self, request: HttpRequest, sociallogin, data) -> User:
+        """Start a social reader with the name their provider gives, cut to our limit."""
+        user = super().populate_user(request, sociallogin, data)
+        name = (data.get("name") or data.get("username") or "").strip()
+        if name:
+            user.display_name = name[:DISPLAY_NAME_MAX_LENGTH]
+        return user

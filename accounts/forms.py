@@ -1,0 +1,87 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
+
+from .models import User
+from .validators import validate_display_name
+
+DISPLAY_NAME_MAX_LENGTH = User._meta.get_field("display_name").max_length
+DISPLAY_NAME_HELP = "Shown beside your comments. You can change it later."
+
+
+def _display_name_field() -> forms.CharField:
+    return forms.CharField(
+        label="Display name",
+        max_length=DISPLAY_NAME_MAX_LENGTH,
+        help_text=DISPLAY_NAME_HELP,
+        validators=[validate_display_name],
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up form plus the display name every commenter needs.
+
+    The adapter copies the name onto the new user (see AccountAdapter.save_user).
+    """
+
+    display_name = _display_name_field()
+    field_order = ["email", "display_name", "password1", "password2"]
+
+
+class ProfileForm(forms.ModelForm):
+    display_name = _display_name_field()
+
+    class Meta:
+        model = User
+        fields = ["display_name", "notify_on_reply", "notify_on_followed"]
+        labels = {
+            "notify_on_reply": "E-mail me when someone replies to my comment",
+            "notify_on_followed": "E-mail me about new comments in threads I follow",
+        }
+        help_texts = {"notify_on_reply": "", "notify_on_followed": ""}
+
+
+class DeleteAccountForm(forms.Form):
+    """Deleting an account is final, so the reader proves it is them and says what happens
+    to their comments."""
+
+    KEEP = "keep"
+    ERASE = "erase"
+
+    comments = forms.ChoiceField(
+        label="What should happen to your comments?",
+        choices=[
+            (KEEP, "Keep them, shown as written by a “deleted user”"),
+            (ERASE, "Erase them (the text is removed; replies to them stay)"),
+        ],
+        initial=KEEP,
+        widget=forms.RadioSelect,
+    )
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+        if not user.has_usable_password():
+            # Readers who only ever used social login have no password: they type their address.
+            self.fields["password"] = forms.EmailField(
+                label="Your e-mail address",
+                widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+            )
+
+    def clean_password(self) -> str:
+        value = self.cleaned_data["password"]
+        if self.user.has_usable_password():
+            if not self.user.check_password(value):
+                raise forms.ValidationError("That password is not correct.", code="password")
+        elif value.strip().lower() != self.user.email.lower():
+            raise forms.ValidationError("That is not your e-mail address.", code="email")
+        return value
+
+    @property
+    def erase_comments(self) -> bool:
+        return self.cleaned_data["comments"] == self.ERASE

@@ -1,0 +1,126 @@
+"""Writes (and the one composed read, the data export) for a reader's own account."""
+
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
+from django.apps import apps
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+
+from .models import User
+
+
+def user_update_profile(
+    *, user: User, display_name: str, notify_on_reply: bool, notify_on_followed: bool
+) -> User:
+    user.display_name = display_name.strip()
+    user.notify_on_reply = notify_on_reply
+    user.notify_on_followed = notify_on_followed
+    user.full_clean()
+    user.save(update_fields=["display_name", "notify_on_reply", "notify_on_followed"])
+    return user
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def _comment_url(comment) -> str:
+    if hasattr(comment, "get_absolute_url"):
+        path = comment.get_absolute_url()
+    else:
+        path = f"{comment.article.get_absolute_url()}#c{comment.pk}"
+    return f"{settings.SITE_URL}{path}"
+
+
+def _other_comment_records(user: User) -> dict[str, list[dict[str, Any]]]:
+    """Likes, reports, follows…: every other comments-app row that points at this reader.
+
+    Found from the model relations rather than named one by one, so a new kind of record the
+    comments app adds is exported without anyone remembering to come back here.
+    """
+    records: dict[str, list[dict[str, Any]]] = {}
+    comment_model = apps.get_model("comments", "Comment")
+    for model in apps.get_app_config("comments").get_models():
+        for field in model._meta.concrete_fields:
+            if not (field.is_relation and field.related_model is User):
+                continue
+            if model is comment_model and field.name == "author":
+                continue
+            rows = model._default_manager.filter(**{field.name: user}).order_by("pk")
+            key = str(model._meta.verbose_name_plural)
+            records.setdefault(key, []).extend(
+                {
+                    f.name: _plain(getattr(obj, f.attname))
+                    for f in model._meta.concrete_fields
+                    if not (f.is_relation and f.related_model is User)
+                }
+                for obj in rows
+            )
+    return records
+
+
+def user_export_data(*, user: User) -> dict[str, Any]:
+    """Everything newsite holds about one reader, as plain JSON-ready data (GDPR Art. 20)."""
+    comments = user.comments.select_related("article").order_by("created_at", "pk")
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "site": settings.SITE_URL,
+        "profile": {
+            "id": user.pk,
+            "email": user.email,
+            "display_name": user.display_name,
+            "public_name": user.public_name,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+            "notify_on_reply": user.notify_on_reply,
+            "notify_on_followed": user.notify_on_followed,
+        },
+        "email_addresses": [
+            {"email": address.email, "verified": address.verified, "primary": address.primary}
+            for address in EmailAddress.objects.filter(user=user).order_by("pk")
+        ],
+        "social_accounts": [
+            {"provider": account.provider, "uid": account.uid}
+            for account in SocialAccount.objects.filter(user=user).order_by("pk")
+        ],
+        "comments": [
+            {
+                "id": comment.pk,
+                "article": comment.article.title,
+                "article_url": f"{settings.SITE_URL}{comment.article.get_absolute_url()}",
+                "url": _comment_url(comment),
+                "parent_id": comment.parent_id,
+                "body": comment.body,
+                "status": comment.status,
+                "created_at": _plain(comment.created_at),
+                "edited_at": _plain(comment.edited_at),
+                "deleted_at": _plain(comment.deleted_at),
+            }
+            for comment in comments
+        ],
+        **_other_comment_records(user),
+    }
+
+
+@transaction.atomic
+def user_delete(*, user: User, erase_comments: bool) -> None:
+    """Delete the account; its comments either stay as "deleted user" or are erased first.
+
+    Either way the comment rows survive with author set NULL (the model's SET_NULL), so reply
+    threads keep their shape; erasing also empties their text the way a reader's own delete does.
+    """
+    if erase_comments:
+        _erase_comments(user)
+    user.delete()
+
+
+def _erase_comments(user: User) -> None:
+    now = timezone.now()
+    user.comments.filter(deleted_at__isnull=True).update(body="", body_html="", deleted_at=now)

@@ -1,0 +1,79 @@
+import json
+
+from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import FormView
+
+from .forms import DeleteAccountForm, ProfileForm
+from .services import user_delete, user_export_data, user_update_profile
+
+COMMENTS_PER_PAGE = 20
+
+
+class ProfileView(LoginRequiredMixin, FormView):
+    """The reader's own page: their comments and the settings only they can change."""
+
+    template_name = "accounts/profile.html"
+    form_class = ProfileForm
+
+    def get_form_kwargs(self) -> dict:
+        return {**super().get_form_kwargs(), "instance": self.request.user}
+
+    def get_context_data(self, **kwargs) -> dict:
+        comments = (
+            self.request.user.comments.filter(deleted_at__isnull=True)
+            .select_related("article")
+            .order_by("-created_at", "-pk")
+        )
+        page = Paginator(comments, COMMENTS_PER_PAGE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            page_obj=page,
+            paginator=page.paginator,
+            is_paginated=page.has_other_pages(),
+            comments=page.object_list,
+            social_connections_available=bool(get_social_adapter().list_providers(self.request)),
+            **kwargs,
+        )
+
+    def form_valid(self, form: ProfileForm) -> HttpResponse:
+        user_update_profile(user=self.request.user, **form.cleaned_data)
+        messages.success(self.request, "Your settings are saved.")
+        return HttpResponseRedirect(reverse("accounts:profile"))
+
+
+class ExportView(LoginRequiredMixin, View):
+    """Download everything we hold about the signed-in reader as one JSON file."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        data = user_export_data(user=request.user)
+        filename = f"{settings.SITE_NAME}-data-{timezone.now():%Y-%m-%d}.json"
+        response = HttpResponse(
+            json.dumps(data, indent=2, ensure_ascii=False),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class DeleteAccountView(LoginRequiredMixin, FormView):
+    template_name = "accounts/delete.html"
+    form_class = DeleteAccountForm
+
+    def get_form_kwargs(self) -> dict:
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form: DeleteAccountForm) -> HttpResponse:
+        user = self.request.user
+        logout(self.request)
+        user_delete(user=user, erase_comments=form.erase_comments)
+        messages.success(self.request, "Your account has been deleted.")
+        return HttpResponseRedirect("/")

@@ -1,0 +1,355 @@
+"""Comments on articles, and what moderators need to keep them civil.
+
+Writes go through comments/services.py; these models only hold data and the read querysets.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .rendering import render_comment_markdown
+
+# Replies nest at most this deep (top-level comments have depth 0); deeper replies attach to
+# the deepest allowed ancestor so threads stay readable on a phone.
+MAX_DEPTH = 3
+MAX_BODY_LENGTH = 5_000
+
+
+class CommentQuerySet(models.QuerySet):
+    def published(self) -> CommentQuerySet:
+        """What the public may see. Soft-deleted comments stay, shown as "comment deleted"."""
+        return self.filter(status=Comment.Status.PUBLISHED)
+
+    def counted(self) -> CommentQuerySet:
+        """What Article.comment_count counts: published and not deleted by the author."""
+        return self.published().filter(deleted_at__isnull=True)
+
+    def visible_to(self, user) -> CommentQuerySet:
+        """Published comments, plus the reader's own held or hidden ones (shown with why)."""
+        if user is None or not user.is_authenticated:
+            return self.published()
+        return self.filter(
+            Q(status=Comment.Status.PUBLISHED)
+            | Q(author=user, status__in=Comment.AUTHOR_VISIBLE_STATUSES)
+        )
+
+    def top_level(self) -> CommentQuerySet:
+        return self.filter(parent__isnull=True)
+
+    def sorted_by(self, sort: str) -> CommentQuerySet:
+        """Top-level order for a thread: the editor's pick first, then the reader's choice."""
+        return self.order_by("-is_pinned", *Comment.SORTS.get(sort, Comment.SORTS["best"]))
+
+    def with_author(self) -> CommentQuerySet:
+        return self.select_related("author")
+
+    def pending_review(self) -> CommentQuerySet:
+        """The moderation queue: held by a rule, hidden by reports, or a review requested."""
+        return self.filter(status__in=[Comment.Status.PENDING, Comment.Status.HIDDEN])
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        PENDING = "pending", "Awaiting moderation"
+        HIDDEN = "hidden", "Hidden"
+        SPAM = "spam", "Spam"
+        REMOVED = "removed", "Removed"
+
+    AUTHOR_VISIBLE_STATUSES = (Status.PENDING, Status.HIDDEN)
+    SORTS = {
+        "best": ("-like_count", "-created_at", "-id"),
+        "newest": ("-created_at", "-id"),
+        "oldest": ("created_at", "id"),
+    }
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+        help_text="Empty once the author has deleted their account.",
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    # The top-level comment of the thread (empty for top-level comments), so one query fetches
+    # every reply on a page of threads however deep they nest.
+    root = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="+", editable=False
+    )
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    body = models.TextField(help_text="Markdown source, as the reader wrote it.")
+    body_html = models.TextField(
+        blank=True, editable=False, help_text="Rendered from body on save."
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PUBLISHED, db_index=True
+    )
+    moderation_reason = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Shown to the author when their comment is held or hidden.",
+    )
+    review_requested_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the author asked a moderator to look again."
+    )
+    is_pinned = models.BooleanField(
+        default=False, help_text="Editor's pick: shown first in the discussion."
+    )
+    like_count = models.PositiveIntegerField(default=0, editable=False)
+    report_count = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deleted_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the author deleted it."
+    )
+    # Set once reply/follow e-mails are queued, so publishing twice never mails twice.
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    ip_address = models.GenericIPAddressField(null=True, blank=True, editable=False)
+    # A token from the form: a double click or a re-POST of the same form creates one comment.
+    client_token = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["article", "parent", "status", "created_at"], name="comment_thread_idx"
+            ),
+            models.Index(fields=["status", "-created_at"], name="comment_status_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "client_token"],
+                condition=~Q(client_token=""),
+                name="comment_unique_client_token",
+            ),
+        ]
+        permissions = [("moderate_comment", "Can moderate comments")]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} by {self.author_name} on {self.article_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.body_html = render_comment_markdown(self.body) if self.body else ""
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("comments:permalink", kwargs={"pk": self.pk})
+
+    @property
+    def anchor(self) -> str:
+        return f"c{self.pk}"
+
+    @property
+    def thread_id(self) -> int:
+        return self.root_id or self.pk
+
+    @property
+    def author_name(self) -> str:
+        return self.author.public_name if self.author_id else "deleted user"
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_counted(self) -> bool:
+        """Whether Article.comment_count includes this comment."""
+        return self.is_published and not self.is_deleted
+
+
+class CommentRevision(models.Model):
+    """An earlier body of an edited or deleted comment, kept for moderators."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    created_at = models.DateTimeField(
+        default=timezone.now, help_text="When this version was replaced."
+    )
+
+    class Meta:
+        ordering = ["comment", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"Revision of comment {self.comment_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class CommentLike(models.Model):
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="likes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_likes"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "user"], name="comment_like_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} likes comment {self.comment_id}"
+
+
+class CommentReport(models.Model):
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam or advertising"
+        ABUSE = "abuse", "Abusive or hateful"
+        OFF_TOPIC = "off_topic", "Off topic"
+        MISINFORMATION = "misinformation", "False or misleading"
+        OTHER = "other", "Something else"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_reports"
+    )
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    detail = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reporter"], name="comment_report_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Report on comment {self.comment_id}: {self.get_reason_display()}"
+
+
+class ModerationAction(models.Model):
+    """What happened to a comment, who did it and why: the history moderators read."""
+
+    class Action(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        PENDING = "pending", "Held for moderation"
+        HIDDEN = "hidden", "Hidden"
+        SPAM = "spam", "Marked as spam"
+        REMOVED = "removed", "Removed"
+        PINNED = "pinned", "Pinned as editor's pick"
+        UNPINNED = "unpinned", "Unpinned"
+        AUTO_HELD = "auto_held", "Held automatically"
+        REVIEW_REQUESTED = "review_requested", "Author requested a review"
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="moderation_actions"
+    )
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="moderation_actions",
+        help_text="Empty when the site or the author did it.",
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} on comment {self.comment_id}"
+
+
+class ModerationSettings(models.Model):
+    """One row of site-wide comment rules, editable in the admin."""
+
+    first_comment_held = models.BooleanField(
+        default=True,
+        help_text="Hold a reader's first comment until a moderator publishes it.",
+    )
+    report_threshold = models.PositiveIntegerField(
+        default=3, help_text="Hide a comment for review after this many reader reports."
+    )
+    auto_close_after_days = models.PositiveIntegerField(
+        default=30,
+        help_text="Close comments this many days after an article is published (0: never).",
+    )
+    max_links = models.PositiveIntegerField(
+        default=3, help_text="Refuse comments with more links than this."
+    )
+    edit_window_minutes = models.PositiveIntegerField(
+        default=15, help_text="Authors may edit their comment for this many minutes."
+    )
+    user_rate_limit = models.PositiveIntegerField(
+        default=5, help_text="Comments one reader may post per rate-limit window."
+    )
+    ip_rate_limit = models.PositiveIntegerField(
+        default=20, help_text="Comments one network address may post per rate-limit window."
+    )
+    rate_limit_window_seconds = models.PositiveIntegerField(
+        default=600, help_text="Length of the rate-limit window, in seconds."
+    )
+
+    class Meta:
+        verbose_name = "moderation settings"
+        verbose_name_plural = "moderation settings"
+
+    def __str__(self) -> str:
+        return "Moderation settings"
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> ModerationSettings:
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class BannedWord(models.Model):
+    word = models.CharField(
+        max_length=100,
+        unique=True,
+        help_text="A word or phrase; comments containing it (any letter case) are refused.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["word"]
+
+    def __str__(self) -> str:
+        return self.word
+
+    def save(self, *args, **kwargs) -> None:
+        self.word = " ".join(self.word.split()).lower()
+        super().save(*args, **kwargs)
+
+
+class ThreadSubscription(models.Model):
+    """A reader following an article's discussion: e-mailed about each new published comment."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="thread_subscriptions"
+    )
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="thread_subscriptions"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "article"], name="thread_subscription_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.article_id}"

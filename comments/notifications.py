@@ -1,0 +1,128 @@
+"""Reply and follow e-mails, sent after the comment's transaction commits.
+
+Mail trouble is logged and swallowed: a broken SMTP server must never fail a reader's post.
+Each message carries a signed one-click unsubscribe link that only works for its recipient.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage, get_connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from .models import Comment, ThreadSubscription
+
+logger = logging.getLogger(__name__)
+
+UNSUBSCRIBE_SALT = "comments.unsubscribe"
+KIND_REPLY = "reply"
+KIND_FOLLOW = "follow"
+
+
+def unsubscribe_token(*, user_id: int, kind: str, article_id: int | None = None) -> str:
+    payload = {"u": user_id, "k": kind}
+    if article_id is not None:
+        payload["a"] = article_id
+    return signing.dumps(payload, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_unsubscribe_token(token: str) -> dict | None:
+    """The signed payload, or None if the token was altered or made with another key."""
+    try:
+        payload = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(payload, dict) or payload.get("k") not in {KIND_REPLY, KIND_FOLLOW}:
+        return None
+    return payload
+
+
+def unsubscribe_url(*, user_id: int, kind: str, article_id: int | None = None) -> str:
+    token = unsubscribe_token(user_id=user_id, kind=kind, article_id=article_id)
+    return settings.SITE_URL + reverse("comments:unsubscribe", kwargs={"token": token})
+
+
+def _message(*, comment: Comment, recipient, kind: str, template: str) -> EmailMessage:
+    link = unsubscribe_url(
+        user_id=recipient.pk,
+        kind=kind,
+        article_id=comment.article_id if kind == KIND_FOLLOW else None,
+    )
+    context = {
+        "comment": comment,
+        "article": comment.article,
+        "recipient": recipient,
+        "comment_url": settings.SITE_URL + comment.get_absolute_url(),
+        "unsubscribe_url": link,
+        "site_name": settings.SITE_NAME,
+    }
+    subject = render_to_string(f"comments/email/{template}_subject.txt", context)
+    return EmailMessage(
+        subject=" ".join(subject.split()),
+        body=render_to_string(f"comments/email/{template}.txt", context),
+        to=[recipient.email],
+        headers={
+            "List-Unsubscribe": f"<{link}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+
+
+def build_messages(comment: Comment) -> list[EmailMessage]:
+    """Who hears about a newly published comment: the replied-to author, then followers."""
+    if not comment.is_counted:
+        return []
+    messages: list[EmailMessage] = []
+    told = {comment.author_id}
+    parent = comment.parent
+    if parent is not None and parent.author is not None and parent.author_id not in told:
+        recipient = parent.author
+        if recipient.notify_on_reply and recipient.email and recipient.is_active:
+            messages.append(
+                _message(comment=comment, recipient=recipient, kind=KIND_REPLY, template="reply")
+            )
+        told.add(recipient.pk)
+    followers = (
+        ThreadSubscription.objects.filter(
+            article_id=comment.article_id,
+            user__notify_on_followed=True,
+            user__is_active=True,
+        )
+        .exclude(user_id__in=[pk for pk in told if pk])
+        .select_related("user")
+    )
+    for subscription in followers:
+        if subscription.user.email:
+            messages.append(
+                _message(
+                    comment=comment,
+                    recipient=subscription.user,
+                    kind=KIND_FOLLOW,
+                    template="followed",
+                )
+            )
+    return messages
+
+
+def send_comment_notifications(comment_id: int) -> int:
+    """Send what build_messages() decides; returns how many were sent, 0 on any failure."""
+    try:
+        comment = (
+            Comment.objects.select_related("article", "author", "parent__author")
+            .filter(pk=comment_id)
+            .first()
+        )
+        if comment is None:
+            return 0
+        messages = build_messages(comment)
+        if not messages:
+            return 0
+        with get_connection(fail_silently=False) as connection:
+            return connection.send_messages(messages) or 0
+    except Exception:
+        logger.exception("Could not send notifications for comment %s", comment_id)
+        return 0

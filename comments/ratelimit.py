@@ -1,0 +1,24 @@
+"""A fixed-window counter in the shared cache, so every app server sees the same count.
+
+Keys carry the window number, so a backend whose incr() resets the expiry (the database
+cache) still starts a fresh count in the next window.
+"""
+
+import time
+
+from django.core.cache import cache
+
+
+def hit(key: str, *, limit: int, window: int) -> bool:
+    """Count one attempt; True while the attempts in this window stay within the limit."""
+    if limit <= 0 or window <= 0:
+        return True
+    bucket = int(time.time()) // window
+    cache_key = f"ratelimit:{key}:{bucket}"
+    cache.add(cache_key, 0, timeout=window + 5)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(cache_key, 1, timeout=window + 5)
+        count = 1
+    return count <= limit

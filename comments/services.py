@@ -1,0 +1,525 @@
+"""Every write to comments goes through here: views, the admin, commands and tests alike.
+
+Each refused rule raises a CommentError subclass whose message is safe to show the reader.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from articles.models import Article
+
+from . import ratelimit
+from .models import (
+    MAX_BODY_LENGTH,
+    MAX_DEPTH,
+    BannedWord,
+    Comment,
+    CommentLike,
+    CommentReport,
+    CommentRevision,
+    ModerationAction,
+    ModerationSettings,
+    ThreadSubscription,
+)
+
+logger = logging.getLogger(__name__)
+
+Status = Comment.Status
+
+
+class CommentError(Exception):
+    """A rule refused the action; str(error) is a message for the reader."""
+
+    message = "This comment could not be saved."
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message or self.message
+        super().__init__(self.message)
+
+
+class EmailNotVerified(CommentError):
+    message = "Please confirm your e-mail address before commenting: check your inbox for our link."
+
+
+class PostingBanned(CommentError):
+    message = "Your account can no longer post comments."
+
+
+class PostingSuspended(CommentError):
+    pass
+
+
+class CommentsClosed(CommentError):
+    message = "Comments are closed on this article."
+
+
+class RateLimited(CommentError):
+    message = "You are commenting too quickly. Please wait a few minutes and try again."
+
+
+class DuplicateComment(CommentError):
+    message = "You have already posted this comment."
+
+
+class EmptyComment(CommentError):
+    message = "Please write something before posting."
+
+
+class CommentTooLong(CommentError):
+    pass
+
+
+class TooManyLinks(CommentError):
+    pass
+
+
+class BannedWords(CommentError):
+    message = (
+        "Your comment contains words that are not allowed here. Please rephrase it and try again."
+    )
+
+
+class EditWindowPassed(CommentError):
+    pass
+
+
+class NotAuthor(CommentError):
+    message = "Only the author can change this comment."
+
+
+class InvalidParent(CommentError):
+    message = "The comment you are replying to is not available."
+
+
+class AlreadyReported(CommentError):
+    message = "You have already reported this comment. Thank you: a moderator will look at it."
+
+
+class CannotReportOwn(CommentError):
+    message = "You cannot report your own comment; you can edit or delete it instead."
+
+
+class CannotLikeOwn(CommentError):
+    message = "You cannot like your own comment."
+
+
+class CommentNotAvailable(CommentError):
+    message = "This comment is not available."
+
+
+class ReviewNotPossible(CommentError):
+    message = "A review can be requested once, for a held or hidden comment."
+
+
+class NotModerator(CommentError):
+    message = "Only moderators can do this."
+
+
+FIRST_COMMENT_REASON = (
+    "First comments from new accounts are checked by a moderator before they appear."
+)
+REPORTED_REASON = "Hidden after several readers reported it; a moderator will review it."
+
+_LINK_RE = re.compile(r"(?:https?://|www\.|mailto:)", re.IGNORECASE)
+
+
+# --- rules shared by create and edit ---------------------------------------------------------
+
+
+def comments_open(article: Article, rules: ModerationSettings | None = None) -> bool:
+    """Open unless an editor closed them, or the article is older than the auto-close age."""
+    if not article.comments_open or not article.is_published:
+        return False
+    rules = rules or ModerationSettings.load()
+    if rules.auto_close_after_days:
+        closes_at = article.published_at + timedelta(days=rules.auto_close_after_days)
+        if timezone.now() >= closes_at:
+            return False
+    return True
+
+
+def normalise_body(body: str) -> str:
+    """Trim, unify line endings and drop NUL characters (PostgreSQL refuses them)."""
+    return body.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").strip()
+
+
+def validate_body(body: str, *, rules: ModerationSettings) -> None:
+    if not body:
+        raise EmptyComment()
+    if len(body) > MAX_BODY_LENGTH:
+        raise CommentTooLong(
+            f"Your comment is {len(body):,} characters long; the limit is "
+            f"{MAX_BODY_LENGTH:,}. Please shorten it."
+        )
+    links = len(_LINK_RE.findall(body))
+    if links > rules.max_links:
+        raise TooManyLinks(
+            f"Your comment has {links} links; at most {rules.max_links} are allowed."
+        )
+    if contains_banned_words(body):
+        raise BannedWords()
+
+
+def contains_banned_words(text: str) -> bool:
+    words = list(BannedWord.objects.values_list("word", flat=True))
+    if not words:
+        return False
+    folded = " ".join(text.casefold().split())
+    pattern = r"(?<!\w)(?:" + "|".join(re.escape(w.casefold()) for w in words) + r")(?!\w)"
+    return re.search(pattern, folded) is not None
+
+
+def ensure_can_post(user) -> None:
+    """Account-level rules: signed in, e-mail verified, not banned or suspended."""
+    if user is None or not user.is_authenticated:
+        raise CommentError("Please log in to comment.")
+    if user.is_banned:
+        raise PostingBanned()
+    until = user.posting_suspended_until
+    if until and until > timezone.now():
+        raise PostingSuspended(
+            f"Your account cannot post comments until {timezone.localtime(until):%d %B %Y, %H:%M}."
+        )
+    if user.is_staff:
+        return  # editors are created by hand and vouched for
+    if not EmailAddress.objects.filter(user=user, verified=True).exists():
+        raise EmailNotVerified()
+
+
+def _is_moderator(user) -> bool:
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_staff
+        and (user.has_perm("comments.moderate_comment") or user.has_perm("comments.change_comment"))
+    )
+
+
+def _adjust_comment_count(article_id: int, delta: int) -> None:
+    if delta:
+        Article.objects.filter(pk=article_id).update(comment_count=F("comment_count") + delta)
+
+
+def _schedule_notifications(comment: Comment) -> None:
+    """Queue reply/follow e-mails once, after the commit; never for unpublished comments."""
+    if not comment.is_counted or comment.notified_at is not None:
+        return
+    comment.notified_at = timezone.now()
+    Comment.objects.filter(pk=comment.pk).update(notified_at=comment.notified_at)
+    from .notifications import send_comment_notifications
+
+    transaction.on_commit(lambda: send_comment_notifications(comment.pk))
+
+
+# --- create, edit, delete --------------------------------------------------------------------
+
+
+def comment_create(
+    *,
+    article: Article,
+    author,
+    body: str,
+    parent: Comment | None = None,
+    ip_address: str | None = None,
+    client_token: str = "",
+) -> Comment:
+    """Post a comment or reply. A repeated client_token returns the comment already made."""
+    ensure_can_post(author)
+    client_token = (client_token or "")[:64]
+    if client_token:
+        existing = Comment.objects.filter(author=author, client_token=client_token).first()
+        if existing is not None:
+            return existing
+
+    rules = ModerationSettings.load()
+    if not comments_open(article, rules):
+        raise CommentsClosed()
+    body = normalise_body(body)
+    validate_body(body, rules=rules)
+
+    if parent is not None:
+        if parent.article_id != article.pk or not parent.is_published or parent.is_deleted:
+            raise InvalidParent()
+        while parent.depth >= MAX_DEPTH:
+            parent = parent.parent
+
+    since = timezone.now() - timedelta(minutes=10)
+    if Comment.objects.filter(
+        author=author, article=article, body=body, created_at__gte=since, deleted_at__isnull=True
+    ).exists():
+        raise DuplicateComment()
+
+    window = rules.rate_limit_window_seconds
+    if not author.is_staff:
+        if not ratelimit.hit(
+            f"comment:user:{author.pk}", limit=rules.user_rate_limit, window=window
+        ):
+            raise RateLimited()
+        if ip_address and not ratelimit.hit(
+            f"comment:ip:{ip_address}", limit=rules.ip_rate_limit, window=window
+        ):
+            raise RateLimited()
+
+    status, reason = Status.PUBLISHED, ""
+    if (
+        rules.first_comment_held
+        and not author.is_staff
+        and not Comment.objects.filter(author=author, status=Status.PUBLISHED).exists()
+    ):
+        status, reason = Status.PENDING, FIRST_COMMENT_REASON
+
+    comment = Comment(
+        article=article,
+        author=author,
+        parent=parent,
+        root_id=(parent.root_id or parent.pk) if parent else None,
+        depth=parent.depth + 1 if parent else 0,
+        body=body,
+        status=status,
+        moderation_reason=reason,
+        ip_address=ip_address or None,
+        client_token=client_token,
+    )
+    comment.full_clean(exclude=["body_html"])
+    try:
+        with transaction.atomic():
+            comment.save()
+            if status == Status.PENDING:
+                ModerationAction.objects.create(
+                    comment=comment, action=ModerationAction.Action.AUTO_HELD, note=reason
+                )
+            _adjust_comment_count(article.pk, 1 if comment.is_counted else 0)
+            _schedule_notifications(comment)
+    except IntegrityError:
+        # Two identical POSTs raced past the first check; the other one won.
+        existing = Comment.objects.filter(author=author, client_token=client_token).first()
+        if client_token and existing is not None:
+            return existing
+        raise
+    return comment
+
+
+def edit_deadline(comment: Comment, rules: ModerationSettings | None = None):
+    rules = rules or ModerationSettings.load()
+    return comment.created_at + timedelta(minutes=rules.edit_window_minutes)
+
+
+def can_edit(comment: Comment, user, rules: ModerationSettings | None = None) -> bool:
+    return (
+        user is not None
+        and user.is_authenticated
+        and comment.author_id == user.pk
+        and not comment.is_deleted
+        and timezone.now() < edit_deadline(comment, rules)
+    )
+
+
+def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
+    """The author rewrites their comment within the edit window; the old body is kept."""
+    if editor is None or comment.author_id != editor.pk:
+        raise NotAuthor()
+    if comment.is_deleted:
+        raise CommentNotAvailable()
+    rules = ModerationSettings.load()
+    if timezone.now() >= edit_deadline(comment, rules):
+        raise EditWindowPassed(
+            f"Comments can be edited for {rules.edit_window_minutes} minutes after posting."
+        )
+    if editor.is_banned:
+        raise PostingBanned()
+    body = normalise_body(body)
+    validate_body(body, rules=rules)
+    if body == comment.body:
+        return comment
+    with transaction.atomic():
+        CommentRevision.objects.create(comment=comment, body=comment.body)
+        comment.body = body
+        comment.edited_at = timezone.now()
+        comment.full_clean(exclude=["body_html"])
+        comment.save(update_fields=["body", "body_html", "edited_at"])
+    return comment
+
+
+def comment_delete(*, comment: Comment, user) -> Comment:
+    """Soft delete by the author: replies keep their place, the text becomes "comment deleted".
+
+    The last body is kept as a revision so moderators can still act on abuse.
+    """
+    if user is None or comment.author_id != user.pk:
+        raise NotAuthor()
+    if comment.is_deleted:
+        return comment
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if locked.is_deleted:
+            return locked
+        was_counted = locked.is_counted
+        CommentRevision.objects.create(comment=locked, body=locked.body)
+        locked.body = ""
+        locked.deleted_at = timezone.now()
+        locked.is_pinned = False
+        locked.save(update_fields=["body", "body_html", "deleted_at", "is_pinned"])
+        _adjust_comment_count(locked.article_id, -1 if was_counted else 0)
+    for field in ("body", "body_html", "deleted_at", "is_pinned"):
+        setattr(comment, field, getattr(locked, field))
+    return comment
+
+
+# --- likes and reports -----------------------------------------------------------------------
+
+
+def _ensure_public(comment: Comment) -> None:
+    if not comment.is_published or comment.is_deleted:
+        raise CommentNotAvailable()
+
+
+def comment_like(*, comment: Comment, user) -> bool:
+    """Like once; returns True if this call added the like."""
+    ensure_can_post(user)
+    _ensure_public(comment)
+    if comment.author_id == user.pk:
+        raise CannotLikeOwn()
+    with transaction.atomic():
+        _, created = CommentLike.objects.get_or_create(comment=comment, user=user)
+        if created:
+            Comment.objects.filter(pk=comment.pk).update(like_count=F("like_count") + 1)
+    comment.refresh_from_db(fields=["like_count"])
+    return created
+
+
+def comment_unlike(*, comment: Comment, user) -> bool:
+    """Take a like back; returns True if there was one."""
+    with transaction.atomic():
+        deleted, _ = CommentLike.objects.filter(comment=comment, user=user).delete()
+        if deleted:
+            Comment.objects.filter(pk=comment.pk, like_count__gt=0).update(
+                like_count=F("like_count") - 1
+            )
+    comment.refresh_from_db(fields=["like_count"])
+    return bool(deleted)
+
+
+def comment_report(*, comment: Comment, reporter, reason: str, detail: str = "") -> CommentReport:
+    """A reader flags a comment; enough reports hide it until a moderator reviews it."""
+    if reporter is None or not reporter.is_authenticated:
+        raise CommentError("Please log in to report a comment.")
+    _ensure_public(comment)
+    if comment.author_id == reporter.pk:
+        raise CannotReportOwn()
+    report = CommentReport(comment=comment, reporter=reporter, reason=reason, detail=detail.strip())
+    report.full_clean(exclude=["comment", "reporter"], validate_unique=False)
+    if CommentReport.objects.filter(comment=comment, reporter=reporter).exists():
+        raise AlreadyReported()
+    rules = ModerationSettings.load()
+    try:
+        with transaction.atomic():
+            report.save()
+            Comment.objects.filter(pk=comment.pk).update(report_count=F("report_count") + 1)
+            locked = Comment.objects.select_for_update().get(pk=comment.pk)
+            if (
+                rules.report_threshold
+                and locked.report_count >= rules.report_threshold
+                and locked.status == Status.PUBLISHED
+            ):
+                _change_status(
+                    locked,
+                    Status.PENDING,
+                    moderator=None,
+                    note=REPORTED_REASON,
+                    action=ModerationAction.Action.AUTO_HELD,
+                )
+    except IntegrityError:
+        raise AlreadyReported() from None
+    comment.refresh_from_db(fields=["report_count", "status", "moderation_reason"])
+    return report
+
+
+def comment_request_review(*, comment: Comment, author) -> Comment:
+    """The author of a held or hidden comment asks a moderator to look again, once."""
+    if author is None or comment.author_id != author.pk:
+        raise NotAuthor()
+    if comment.status not in Comment.AUTHOR_VISIBLE_STATUSES or comment.review_requested_at:
+        raise ReviewNotPossible()
+    with transaction.atomic():
+        updated = Comment.objects.filter(pk=comment.pk, review_requested_at__isnull=True).update(
+            review_requested_at=timezone.now()
+        )
+        if not updated:
+            raise ReviewNotPossible()
+        ModerationAction.objects.create(
+            comment=comment, moderator=None, action=ModerationAction.Action.REVIEW_REQUESTED
+        )
+    comment.refresh_from_db(fields=["review_requested_at"])
+    return comment
+
+
+# --- moderation ------------------------------------------------------------------------------
+
+
+def _change_status(
+    comment: Comment, status: str, *, moderator, note: str, action: str | None = None
+) -> None:
+    """Move a locked comment to a status, keep the article's count right, log it."""
+    was_counted = comment.is_counted
+    comment.status = status
+    comment.moderation_reason = "" if status == Status.PUBLISHED else note[:300]
+    comment.save(update_fields=["status", "moderation_reason"])
+    _adjust_comment_count(comment.article_id, int(comment.is_counted) - int(was_counted))
+    ModerationAction.objects.create(
+        comment=comment, moderator=moderator, action=action or status, note=note[:300]
+    )
+    _schedule_notifications(comment)
+
+
+def comment_set_status(*, comment: Comment, status: str, moderator, note: str = "") -> Comment:
+    """A moderator publishes, holds, hides, marks as spam or removes a comment."""
+    if not _is_moderator(moderator):
+        raise NotModerator()
+    if status not in Status.values:
+        raise CommentError(f"Unknown status {status!r}.")
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if locked.status != status:
+            _change_status(locked, status, moderator=moderator, note=note)
+    comment.refresh_from_db(fields=["status", "moderation_reason", "notified_at"])
+    return comment
+
+
+def comment_set_pinned(*, comment: Comment, pinned: bool, moderator) -> Comment:
+    """An editor marks (or unmarks) a published comment as the editor's pick."""
+    if not _is_moderator(moderator):
+        raise NotModerator()
+    if pinned:
+        _ensure_public(comment)
+    with transaction.atomic():
+        Comment.objects.filter(pk=comment.pk).update(is_pinned=pinned)
+        ModerationAction.objects.create(
+            comment=comment,
+            moderator=moderator,
+            action=ModerationAction.Action.PINNED if pinned else ModerationAction.Action.UNPINNED,
+        )
+    comment.is_pinned = pinned
+    return comment
+
+
+# --- following a discussion ------------------------------------------------------------------
+
+
+def thread_follow(*, article: Article, user) -> ThreadSubscription:
+    if user is None or not user.is_authenticated:
+        raise CommentError("Please log in to follow a discussion.")
+    subscription, _ = ThreadSubscription.objects.get_or_create(article=article, user=user)
+    return subscription
+
+
+def thread_unfollow(*, article: Article, user) -> bool:
+    deleted, _ = ThreadSubscription.objects.filter(article=article, user=user).delete()
+    return bool(deleted)

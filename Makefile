@@ -16,13 +16,13 @@ run: install setup ## Install, migrate, load seeds, collect static, serve with g
 
 dev: install-test ## Development server with DEBUG on (auto-reload).
 	DJANGO_DEBUG=1 $(MANAGE) migrate --noinput -v0
-	DJANGO_DEBUG=1 $(MANAGE) createcachetable
+	DJANGO_DEBUG=1 $(MANAGE) createcachetable -v0
 	DJANGO_DEBUG=1 $(MANAGE) load_seeds
 	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 setup: .secret_key
 	$(MANAGE) migrate --noinput -v0
-	$(MANAGE) createcachetable
+	$(MANAGE) createcachetable -v0
 	$(MANAGE) load_seeds
 	$(MANAGE) collectstatic --noinput -v0
 

@@ -52,7 +52,7 @@ class DeleteAccountForm(forms.Form):
         label="What should happen to your comments?",
         choices=[
             (KEEP, "Keep them, shown as written by a “deleted user”"),
-            (ERASE, "Erase them (the text is removed; replies to them stay)"),
+            (ERASE, "Erase them (their text is removed from the site; replies to them stay)"),
         ],
         initial=KEEP,
         widget=forms.RadioSelect,

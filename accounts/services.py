@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
+from comments.services import comment_delete, comment_unlike
+
 from .models import User
 
 
@@ -29,14 +31,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, models.Model):
         return value.pk
     return value
-
-
-def _comment_url(comment) -> str:
-    if hasattr(comment, "get_absolute_url"):
-        path = comment.get_absolute_url()
-    else:
-        path = f"{comment.article.get_absolute_url()}#c{comment.pk}"
-    return f"{settings.SITE_URL}{path}"
 
 
 def _other_comment_records(user: User) -> dict[str, list[dict[str, Any]]]:
@@ -95,7 +89,7 @@ def user_export_data(*, user: User) -> dict[str, Any]:
                 "id": comment.pk,
                 "article": comment.article.title,
                 "article_url": f"{settings.SITE_URL}{comment.article.get_absolute_url()}",
-                "url": _comment_url(comment),
+                "url": f"{settings.SITE_URL}{comment.article.get_absolute_url()}#{comment.anchor}",
                 "parent_id": comment.parent_id,
                 "body": comment.body,
                 "status": comment.status,
@@ -114,13 +108,15 @@ def user_delete(*, user: User, erase_comments: bool) -> None:
     """Delete the account; its comments either stay as "deleted user" or are erased first.
 
     Either way the comment rows survive with author set NULL (the model's SET_NULL), so reply
-    threads keep their shape; erasing also empties their text the way a reader's own delete does.
+    threads keep their shape. Erasing goes through the comments service's own soft delete, so
+    the text leaves the site exactly as when a reader deletes one comment (the service keeps
+    the last body as a moderator-only revision, for abuse handling). Likes are withdrawn
+    through the service so like counts stay true; reports stay counted, so deleting an account
+    cannot undo moderation.
     """
     if erase_comments:
-        _erase_comments(user)
+        for comment in user.comments.filter(deleted_at__isnull=True).select_for_update():
+            comment_delete(comment=comment, user=user)
+    for like in user.comment_likes.select_related("comment"):
+        comment_unlike(comment=like.comment, user=user)
     user.delete()
-
-
-def _erase_comments(user: User) -> None:
-    now = timezone.now()
-    user.comments.filter(deleted_at__isnull=True).update(body="", body_html="", deleted_at=now)

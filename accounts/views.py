@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView
 
+from comments.models import Comment
+
 from .forms import DeleteAccountForm, ProfileForm
 from .services import user_delete, user_export_data, user_update_profile
 
@@ -28,8 +30,12 @@ class ProfileView(LoginRequiredMixin, FormView):
         return {**super().get_form_kwargs(), "instance": self.request.user}
 
     def get_context_data(self, **kwargs) -> dict:
+        user = self.request.user
+        # What the reader sees of their own comments in threads (published, or held/hidden with
+        # the reason), minus those they deleted.
         comments = (
-            self.request.user.comments.filter(deleted_at__isnull=True)
+            Comment.objects.visible_to(user)
+            .filter(author=user, deleted_at__isnull=True)
             .select_related("article")
             .order_by("-created_at", "-pk")
         )

@@ -1,6 +1,7 @@
 import factory
 from django.utils import timezone
 
+from accounts.models import User
 from articles.models import Article, Source, Tag
 
 
@@ -43,3 +44,28 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     def sources(self, create, extracted, **kwargs):
         if create and extracted:
             self.sources.set(extracted)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A reader who can sign in: usable password "correct horse battery", verified address.
+
+    Pass verified=False for one who has not yet clicked the e-mail link.
+    """
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"reader{n}")
+    email = factory.Sequence(lambda n: f"reader{n}@example.com")
+    display_name = factory.Sequence(lambda n: f"Reader {n}")
+    password = factory.django.Password("correct horse battery")
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        if create:
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.create(
+                user=self, email=self.email, primary=True, verified=extracted is not False
+            )

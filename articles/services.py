@@ -1,6 +1,8 @@
 """Writes for articles: the seed import used by `load_seeds` (and later the admin upload)."""
 
+import datetime
 import enum
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,3 +137,55 @@ def import_seed_files(
         if on_progress:
             on_progress(done)
     return report
+
+
+# --- Publishing workflow (the newsroom admin's actions call these) ----------------------------
+
+
+def article_publish(*, article: Article, at: datetime.datetime | None = None) -> Article:
+    """Publish now, or at `at`; an article already scheduled for later keeps its time.
+
+    A future published_at is how scheduling works: Article.objects.published() hides it until
+    then, so no cron job is needed.
+    """
+    now = timezone.now()
+    if at is not None:
+        article.published_at = at
+    elif article.status != Article.Status.PUBLISHED and article.published_at <= now:
+        article.published_at = now  # a draft goes out dated today, not the day it was started
+    article.status = Article.Status.PUBLISHED
+    article.full_clean()
+    article.save()
+    return article
+
+
+def article_unpublish(*, article: Article) -> Article:
+    """Back to draft: readers get a 404, the article and its comments are kept."""
+    article.status = Article.Status.DRAFT
+    article.full_clean()
+    article.save()
+    return article
+
+
+def article_set_comments_open(*, article: Article, is_open: bool) -> Article:
+    article.comments_open = is_open
+    article.full_clean()
+    article.save(update_fields=["comments_open", "updated_at"])
+    return article
+
+
+def import_seed_uploads(
+    uploads: Iterable[tuple[str, bytes]], *, force: bool = False, dry_run: bool = False
+) -> ImportReport:
+    """Import uploaded seed files through exactly the code path `load_seeds` uses.
+
+    Each upload is written under its own base name to a private temporary folder and handed to
+    import_seed_files, so size limits, decoding, parsing and the upsert rules cannot drift apart.
+    """
+    with tempfile.TemporaryDirectory(prefix="seed-upload-") as folder:
+        paths = []
+        for name, data in uploads:
+            path = Path(folder) / (Path(name.replace("\\", "/")).name or "upload.txt")
+            path.write_bytes(data)
+            paths.append(path)
+        return import_seed_files(paths, force=force, dry_run=dry_run)

@@ -1,5 +1,9 @@
 from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
 from .models import Article, Source, Tag
@@ -46,3 +50,27 @@ class SourceArticleListView(ArticleListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(source=self.source, **kwargs)
+
+
+@method_decorator([never_cache, staff_member_required], name="dispatch")
+class ArticlePreviewView(PermissionRequiredMixin, DetailView):
+    """Any article, published or not, as readers would see it, for staff who may view it.
+
+    The public detail view keeps answering 404 for drafts and scheduled articles.
+    """
+
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+    permission_required = "articles.view_article"
+    raise_exception = True
+
+    def get_queryset(self):
+        return Article.objects.prefetch_related("tags", "sources")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(preview=True, **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response

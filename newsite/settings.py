@@ -67,6 +67,10 @@ INSTALLED_APPS = [
     "comments",
 ]
 
+    # Article revision history (who, when, restore, recover deleted) for the newsroom admin.
+    "reversion",
+    # Editors and Moderators roles, make_editor, the admin dashboard.
+    "newsroom",
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

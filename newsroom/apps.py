@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _sync_roles_after_migrate(sender, **kwargs) -> None:
+    from .roles import sync_roles
+
+    sync_roles()
+
+
+class NewsroomConfig(AppConfig):
+    """Staff roles and the editors' admin tools (dashboard, make_editor)."""
+
+    name = "newsroom"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # newsroom comes after articles and comments in INSTALLED_APPS, so by the time its
+        # post_migrate fires, their permissions exist and the roles can pick them up.
+        post_migrate.connect(_sync_roles_after_migrate, sender=self)

@@ -2,10 +2,13 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from newsite.views import healthz
+
 # The admin signs in through allauth's login page, so its rate limits and checks apply there too.
 admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/profile/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

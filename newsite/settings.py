@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.google",
     "allauth.socialaccount.providers.twitter_oauth2",
     "allauth.socialaccount.providers.facebook",
+    "newsite",  # project-wide commands: backup, restore
     "accounts",
     "articles",
     "comments",

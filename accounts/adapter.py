@@ -2,7 +2,8 @@
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
-from django.http import HttpRequest
+from allauth.socialaccount.models import SocialApp
+from django.http import Http404, HttpRequest
 
 from .forms import DISPLAY_NAME_MAX_LENGTH
 from .models import User
@@ -21,7 +22,18 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().save_user(request, user, form, commit=commit)
 
 
+class SocialAppNotConfigured(SocialApp.DoesNotExist, Http404):
+    """Still a DoesNotExist for allauth's own callers, but a 404 (not a 500) when someone
+    opens the login URL of a provider no editor has configured."""
+
+
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def get_app(self, request: HttpRequest, provider, client_id=None) -> SocialApp:
+        try:
+            return super().get_app(request, provider, client_id=client_id)
+        except SocialApp.DoesNotExist:
+            raise SocialAppNotConfigured(f"{provider} sign-in is not configured.") from None
+
     def populate_user(self, request: HttpRequest, sociallogin, data) -> User:
         """Start a social reader with the name their provider gives, cut to our limit."""
         user = super().populate_user(request, sociallogin, data)

@@ -1,5 +1,6 @@
 """Writes (and the one composed read, the data export) for a reader's own account."""
 
+import datetime
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -120,3 +121,60 @@ def user_delete(*, user: User, erase_comments: bool) -> None:
     for like in user.comment_likes.select_related("comment"):
         comment_unlike(comment=like.comment, user=user)
     user.delete()
+
+
+# --- posting restrictions (the newsroom admin calls these; comments.services enforces them) ---
+
+
+class RestrictionError(Exception):
+    """A suspension or ban that a moderator may not apply; the message is safe to show."""
+
+
+def _clean_fields(user: User, *names: str) -> None:
+    """Validate only what a restriction changes: an old account's other fields may predate
+    today's rules, and that must not stop a moderator banning it."""
+    others = [f.name for f in User._meta.fields if f.name not in names]
+    user.full_clean(exclude=others, validate_unique=False, validate_constraints=False)
+
+
+def _ensure_may_restrict(*, user: User, moderator: User) -> None:
+    if not (
+        moderator.is_authenticated
+        and moderator.is_staff
+        and (
+            moderator.has_perm("comments.moderate_comment")
+            or moderator.has_perm("comments.change_comment")
+        )
+    ):
+        raise RestrictionError("Only comment moderators can suspend or ban readers.")
+    if user.is_staff or user.is_superuser:
+        raise RestrictionError(f"{user} is staff: change their account, not their posting.")
+
+
+def user_suspend(*, user: User, until: datetime.datetime, moderator: User) -> User:
+    """Stop this reader posting comments until `until` (comments.services.ensure_can_post)."""
+    _ensure_may_restrict(user=user, moderator=moderator)
+    if until <= timezone.now():
+        raise RestrictionError("A suspension must end in the future.")
+    user.posting_suspended_until = until
+    _clean_fields(user, "posting_suspended_until")
+    user.save(update_fields=["posting_suspended_until"])
+    return user
+
+
+def user_ban(*, user: User, moderator: User) -> User:
+    """Stop this reader posting comments for good (until a moderator lifts it)."""
+    _ensure_may_restrict(user=user, moderator=moderator)
+    user.is_banned = True
+    _clean_fields(user, "is_banned")
+    user.save(update_fields=["is_banned"])
+    return user
+
+
+def user_lift_restrictions(*, user: User, moderator: User) -> User:
+    _ensure_may_restrict(user=user, moderator=moderator)
+    user.is_banned = False
+    user.posting_suspended_until = None
+    _clean_fields(user, "is_banned", "posting_suspended_until")
+    user.save(update_fields=["is_banned", "posting_suspended_until"])
+    return user

@@ -6,6 +6,8 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
+from comments.thread import thread_context
+
 from .models import Article, Source, Tag
 
 
@@ -28,6 +30,14 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
 
     def get_queryset(self):
         return Article.objects.published().prefetch_related("tags", "sources")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The discussion under the article; a refused comment comes back as comment_form.
+        context.update(
+            thread_context(self.request, self.object, form=context.get("comment_form"))
+        )
+        return context
 
 
 class TagArticleListView(ArticleListView):

@@ -12,5 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/profile/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("comments/", include("comments.urls")),
     path("", include("articles.urls")),
+    path("", include("discovery.urls")),
 ]

@@ -69,3 +69,18 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.create(
                 user=self, email=self.email, primary=True, verified=extracted is not False
             )
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """A published comment written straight to the table (no rules, no counter upkeep).
+
+    Use comments.services.comment_create when the test is about the rules or the counter.
+    """
+
+    class Meta:
+        model = "comments.Comment"
+
+    article = factory.SubFactory(ArticleFactory)
+    author = factory.SubFactory(UserFactory)
+    body = factory.Sequence(lambda n: f"Comment number {n}")
+    status = "published"

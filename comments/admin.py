@@ -1,0 +1,539 @@
+"""The moderation queue and the comment rules, for editors and moderators.
+
+Nothing here writes a comment's status itself: every change goes through
+comments.services.comment_set_status (which keeps Article.comment_count right and logs a
+ModerationAction with who, when and what), and suspensions and bans go through
+accounts.services. The change page is a moderation form, not an editor for readers' words.
+"""
+
+import datetime
+from collections import Counter
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
+from django.utils.translation import ngettext
+
+from accounts.models import User
+from accounts.services import (
+    RestrictionError,
+    user_ban,
+    user_lift_restrictions,
+    user_suspend,
+)
+
+from .models import (
+    BannedWord,
+    Comment,
+    CommentReport,
+    CommentRevision,
+    ModerationAction,
+    ModerationSettings,
+)
+from .services import CommentError, comment_set_pinned, comment_set_status
+
+Status = Comment.Status
+SUSPENSION_DAYS = 7
+
+
+def needs_attention() -> Q:
+    """Held, hidden by reports, reported while still up, or caught as spam."""
+    return Q(status__in=[Status.PENDING, Status.HIDDEN, Status.SPAM]) | Q(
+        status=Status.PUBLISHED, report_count__gt=0
+    )
+
+
+def queue_priority() -> Case:
+    """Order of the queue: waiting for a decision, then reported, then spam, then the rest."""
+    return Case(
+        When(status__in=[Status.PENDING, Status.HIDDEN], then=Value(0)),
+        When(status=Status.PUBLISHED, report_count__gt=0, then=Value(1)),
+        When(status=Status.SPAM, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+
+
+class QueueFilter(admin.SimpleListFilter):
+    title = "queue"
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("attention", "Needs attention"),
+            ("pending", "Awaiting moderation or hidden"),
+            ("reported", "Reported"),
+            ("spam", "Spam"),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "attention":
+                return queryset.filter(needs_attention())
+            case "pending":
+                return queryset.pending_review()
+            case "reported":
+                return queryset.filter(report_count__gt=0)
+            case "spam":
+                return queryset.filter(status=Status.SPAM)
+        return queryset
+
+
+class AuthorFilter(admin.SimpleListFilter):
+    """One author's comments; reached from a comment's "other comments by" link."""
+
+    title = "author"
+    parameter_name = "author"
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        if value and value.isdigit():
+            author = User.objects.filter(pk=value).first()
+            if author is not None:
+                return [(str(author.pk), f"{author.public_name} ({author.email})")]
+        return []
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(author_id=int(value))
+        return queryset
+
+
+class ReportReasonFilter(admin.SimpleListFilter):
+    title = "report reason"
+    parameter_name = "reason"
+
+    def lookups(self, request, model_admin):
+        return CommentReport.Reason.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(reports__reason=self.value()).distinct()
+        return queryset
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ModerationActionInline(ReadOnlyInline):
+    model = ModerationAction
+    fields = ("created_at", "action", "moderator", "note")
+    readonly_fields = fields
+    verbose_name_plural = "Moderation history (who, when, what)"
+
+
+class CommentReportInline(ReadOnlyInline):
+    model = CommentReport
+    fields = ("created_at", "reason", "detail", "reporter")
+    readonly_fields = fields
+
+
+class CommentRevisionInline(ReadOnlyInline):
+    model = CommentRevision
+    fields = ("created_at", "body")
+    readonly_fields = fields
+    verbose_name_plural = "Earlier wording (edited or deleted by the author)"
+
+
+class RESTRICT:
+    NOTHING = ""
+    SUSPEND = "suspend"
+    BAN = "ban"
+    LIFT = "lift"
+
+
+class ModerateCommentForm(forms.ModelForm):
+    """The comment's change page: a decision and a note, not an editor for the reader's text."""
+
+    new_status = forms.ChoiceField(
+        label="Decision",
+        required=False,
+        choices=[("", "— leave as it is —"), *Status.choices],
+        help_text="Logged with your name and the time.",
+    )
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=300,
+        help_text="Why (shown to the author for held or hidden comments, kept in the history).",
+    )
+    restrict_author = forms.ChoiceField(
+        label="Author's posting",
+        required=False,
+        choices=[
+            (RESTRICT.NOTHING, "— no change —"),
+            (RESTRICT.SUSPEND, "Suspend until the date below"),
+            (RESTRICT.BAN, "Ban (can never post again)"),
+            (RESTRICT.LIFT, "Lift suspension or ban"),
+        ],
+    )
+    suspend_until = forms.DateField(
+        label="Suspended until",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=f"The author can post again from this date (default: in {SUSPENSION_DAYS} days).",
+    )
+
+    class Meta:
+        model = Comment
+        fields = ("is_pinned",)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("restrict_author") and not (self.instance.author_id):
+            raise forms.ValidationError("This comment's author has deleted their account.")
+        until = data.get("suspend_until")
+        if (
+            data.get("restrict_author") == RESTRICT.SUSPEND
+            and until
+            and until <= timezone.localdate()
+        ):
+            self.add_error("suspend_until", "Choose a date after today.")
+        return data
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    form = ModerateCommentForm
+    list_display = (
+        "excerpt",
+        "article_link",
+        "author_link",
+        "status",
+        "report_count",
+        "report_reasons",
+        "created_at",
+    )
+    list_display_links = ("excerpt",)
+    list_filter = (
+        QueueFilter,
+        "status",
+        ReportReasonFilter,
+        AuthorFilter,
+        "is_pinned",
+        "created_at",
+    )
+    search_fields = ("body", "author__email", "author__display_name", "article__title")
+    list_select_related = ("article", "author")
+    list_per_page = 50
+    actions = (
+        "approve",
+        "hide",
+        "mark_spam",
+        "remove",
+        "pin",
+        "unpin",
+        "suspend_authors",
+        "ban_authors",
+    )
+    readonly_fields = (
+        "article_link",
+        "author_link",
+        "author_standing",
+        "status",
+        "moderation_reason",
+        "body",
+        "report_count",
+        "like_count",
+        "created_at",
+        "edited_at",
+        "deleted_at",
+        "review_requested_at",
+        "ip_address",
+    )
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "article_link",
+                    "author_link",
+                    "author_standing",
+                    "body",
+                    ("status", "moderation_reason"),
+                    ("report_count", "like_count"),
+                    ("created_at", "edited_at", "deleted_at"),
+                    "review_requested_at",
+                    "ip_address",
+                )
+            },
+        ),
+        ("Moderate", {"fields": ("new_status", "note", "is_pinned")}),
+        ("Author", {"fields": ("restrict_author", "suspend_until")}),
+    )
+    inlines = (CommentReportInline, ModerationActionInline, CommentRevisionInline)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Comment]:
+        # Annotate before ordering (ModelAdmin.get_queryset would order by a name not there yet);
+        # report reasons for the whole page come in one prefetch query.
+        reports = CommentReport.objects.only("comment_id", "reason").order_by()
+        return (
+            Comment.objects.annotate(queue_priority=queue_priority())
+            .order_by(*self.get_ordering(request))
+            .prefetch_related(Prefetch("reports", queryset=reports, to_attr="report_rows"))
+        )
+
+    def get_ordering(self, request: HttpRequest) -> tuple[str, ...]:
+        # Not the `ordering` attribute: admin checks reject an annotation name there.
+        return ("queue_priority", "-created_at", "-id")
+
+    def has_add_permission(self, request, obj=None):
+        return False  # readers write comments on the site, through its rules
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # "remove" keeps the row and its history; deleting would lose both
+
+    # --- columns ------------------------------------------------------------------------------
+
+    @admin.display(description="Comment")
+    def excerpt(self, obj: Comment) -> str:
+        return Truncator(" ".join(obj.body.split())).chars(90) or "(empty)"
+
+    @admin.display(description="Article", ordering="article__title")
+    def article_link(self, obj: Comment) -> str:
+        title = Truncator(obj.article.title).chars(60)
+        return format_html(
+            '<a href="{}#{}">{}</a>', obj.article.get_absolute_url(), obj.anchor, title
+        )
+
+    @admin.display(description="Author", ordering="author__email")
+    def author_link(self, obj: Comment) -> str:
+        if obj.author_id is None:
+            return "deleted user"
+        url = reverse("admin:comments_comment_changelist") + f"?author={obj.author_id}"
+        flag = ""
+        if obj.author.is_banned:
+            flag = " (banned)"
+        elif (
+            obj.author.posting_suspended_until
+            and obj.author.posting_suspended_until > timezone.now()
+        ):
+            flag = " (suspended)"
+        return format_html(
+            '<a href="{}" title="All comments by {}">{}</a>{}',
+            url,
+            obj.author.email,
+            obj.author.public_name,
+            flag,
+        )
+
+    @admin.display(description="Report reasons")
+    def report_reasons(self, obj: Comment) -> str:
+        rows = getattr(obj, "report_rows", None)
+        if rows is None:
+            rows = list(obj.reports.all())
+        counts = Counter(CommentReport.Reason(r.reason).label for r in rows)
+        return ", ".join(f"{label} ({n})" if n > 1 else label for label, n in counts.most_common())
+
+    @admin.display(description="Author's standing")
+    def author_standing(self, obj: Comment) -> str:
+        if obj.author_id is None:
+            return "The author deleted their account."
+        author = obj.author
+        by_status = dict(author.comments.values_list("status").annotate(n=Count("pk")).order_by())
+        summary = format_html_join(
+            ", ", "{} {}", ((n, Status(s).label.lower()) for s, n in sorted(by_status.items()))
+        )
+        if author.is_banned:
+            standing = "Banned."
+        elif author.posting_suspended_until and author.posting_suspended_until > timezone.now():
+            until = timezone.localtime(author.posting_suspended_until)
+            standing = f"Suspended until {until:%d %B %Y, %H:%M}."
+        else:
+            standing = "May post."
+        url = reverse("admin:comments_comment_changelist") + f"?author={author.pk}"
+        return format_html(
+            '{} Joined {}. <a href="{}">All {} comments</a>: {}.',
+            standing,
+            f"{timezone.localtime(author.date_joined):%d %B %Y}",
+            url,
+            sum(by_status.values()),
+            summary,
+        )
+
+    # --- the change page: a decision, a pin, the author's posting ---------------------------
+
+    def save_model(self, request, obj, form, change):
+        """Route each decision through its service; never save the comment row directly."""
+        data = form.cleaned_data
+        try:
+            if data.get("new_status") and data["new_status"] != obj.status:
+                comment_set_status(
+                    comment=obj,
+                    status=data["new_status"],
+                    moderator=request.user,
+                    note=data["note"],
+                )
+            if "is_pinned" in form.changed_data:
+                comment_set_pinned(comment=obj, pinned=data["is_pinned"], moderator=request.user)
+            if restriction := data.get("restrict_author"):
+                self._restrict(request, obj.author, restriction, data.get("suspend_until"))
+        except (CommentError, RestrictionError) as error:
+            self.message_user(request, str(error), messages.ERROR)
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the inlines are read-only history
+
+    def _restrict(self, request, author: User, restriction: str, until_date) -> None:
+        if restriction == RESTRICT.SUSPEND:
+            day = until_date or timezone.localdate() + datetime.timedelta(days=SUSPENSION_DAYS)
+            until = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+            user_suspend(user=author, until=until, moderator=request.user)
+            message = f"Suspended from posting until {day:%d %B %Y}."
+        elif restriction == RESTRICT.BAN:
+            user_ban(user=author, moderator=request.user)
+            message = "Banned from posting."
+        else:
+            user_lift_restrictions(user=author, moderator=request.user)
+            message = "Posting restrictions lifted."
+        self.log_change(request, author, message)  # the admin's own log: who, when, what
+        self.message_user(request, f"{author.public_name}: {message}", messages.SUCCESS)
+
+    # --- bulk actions: one service call per comment ------------------------------------------
+
+    def _set_status(self, request, queryset, status: str, done: str) -> None:
+        changed = failed = 0
+        for comment in queryset:
+            try:
+                if comment.status != status:
+                    comment_set_status(comment=comment, status=status, moderator=request.user)
+                    changed += 1
+            except CommentError as error:
+                failed += 1
+                self.message_user(request, f"Comment {comment.pk}: {error}", messages.ERROR)
+        self.message_user(
+            request,
+            ngettext("%(n)d comment %(done)s.", "%(n)d comments %(done)s.", changed)
+            % {"n": changed, "done": done},
+            messages.SUCCESS if not failed else messages.WARNING,
+        )
+
+    @admin.action(description="Approve (publish) selected comments", permissions=["change"])
+    def approve(self, request, queryset):
+        self._set_status(request, queryset, Status.PUBLISHED, "approved")
+
+    @admin.action(description="Hide selected comments", permissions=["change"])
+    def hide(self, request, queryset):
+        self._set_status(request, queryset, Status.HIDDEN, "hidden")
+
+    @admin.action(description="Mark selected comments as spam", permissions=["change"])
+    def mark_spam(self, request, queryset):
+        self._set_status(request, queryset, Status.SPAM, "marked as spam")
+
+    @admin.action(description="Remove selected comments", permissions=["change"])
+    def remove(self, request, queryset):
+        self._set_status(request, queryset, Status.REMOVED, "removed")
+
+    def _pin(self, request, queryset, pinned: bool) -> None:
+        count = 0
+        for comment in queryset.filter(is_pinned=not pinned):
+            try:
+                comment_set_pinned(comment=comment, pinned=pinned, moderator=request.user)
+                count += 1
+            except CommentError as error:
+                self.message_user(request, f"Comment {comment.pk}: {error}", messages.ERROR)
+        self.message_user(request, f"{count} comment(s) {'pinned' if pinned else 'unpinned'}.")
+
+    @admin.action(description="Pin as editor's pick", permissions=["change"])
+    def pin(self, request, queryset):
+        self._pin(request, queryset, True)
+
+    @admin.action(description="Unpin", permissions=["change"])
+    def unpin(self, request, queryset):
+        self._pin(request, queryset, False)
+
+    def _restrict_authors(self, request, queryset, restriction: str) -> None:
+        authors = User.objects.filter(
+            pk__in=queryset.exclude(author=None).values("author_id")
+        ).order_by("pk")
+        for author in authors:
+            try:
+                self._restrict(request, author, restriction, None)
+            except RestrictionError as error:
+                self.message_user(request, str(error), messages.ERROR)
+
+    @admin.action(
+        description=f"Suspend the authors for {SUSPENSION_DAYS} days", permissions=["change"]
+    )
+    def suspend_authors(self, request, queryset):
+        self._restrict_authors(request, queryset, RESTRICT.SUSPEND)
+
+    @admin.action(description="Ban the authors from posting", permissions=["change"])
+    def ban_authors(self, request, queryset):
+        self._restrict_authors(request, queryset, RESTRICT.BAN)
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(admin.ModelAdmin):
+    """The audit log of every moderation decision; read-only."""
+
+    list_display = ("created_at", "action", "moderator", "comment_link", "note")
+    list_filter = ("action", "created_at")
+    list_select_related = ("moderator", "comment")
+    search_fields = ("note", "moderator__email")
+    date_hierarchy = "created_at"
+
+    @admin.display(description="Comment")
+    def comment_link(self, obj: ModerationAction) -> str:
+        url = reverse("admin:comments_comment_change", args=[obj.comment_id])
+        return format_html('<a href="{}">{}</a>', url, Truncator(obj.comment.body).chars(60))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BannedWord)
+class BannedWordAdmin(admin.ModelAdmin):
+    list_display = ("word", "created_at")
+    search_fields = ("word",)
+    fields = ("word",)
+
+
+@admin.register(ModerationSettings)
+class ModerationSettingsAdmin(admin.ModelAdmin):
+    """One row of rules: the list goes straight to its form, and it cannot be added or deleted."""
+
+    fieldsets = (
+        ("Holding and reports", {"fields": ("first_comment_held", "report_threshold")}),
+        ("Limits", {"fields": ("max_links", "edit_window_minutes", "auto_close_after_days")}),
+        (
+            "Rate limits",
+            {"fields": ("user_rate_limit", "ip_rate_limit", "rate_limit_window_seconds")},
+        ),
+    )
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        settings_row = ModerationSettings.load()
+        return HttpResponseRedirect(
+            reverse("admin:comments_moderationsettings_change", args=[settings_row.pk])
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

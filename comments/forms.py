@@ -1,0 +1,56 @@
+from django import forms
+
+from .models import CommentReport
+
+
+class CommentForm(forms.Form):
+    """Body plus the hidden fields that make posting safe to repeat.
+
+    `client_token` is minted when the form is drawn, so a double click or a re-POST of the same
+    form maps to one comment; `website` is a honeypot that people never see or fill in.
+    """
+
+    body = forms.CharField(
+        label="Your comment",
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Please write something before posting."},
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    client_token = forms.RegexField(
+        regex=r"^[A-Za-z0-9-]{0,64}$", required=False, widget=forms.HiddenInput
+    )
+    website = forms.CharField(
+        required=False,
+        label="Leave this field empty",
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, form_id: str = "new", **kwargs) -> None:
+        kwargs.setdefault("auto_id", f"id_{form_id}_%s")
+        super().__init__(*args, **kwargs)
+        self.form_id = form_id
+        self.fields["body"].widget.attrs["aria-describedby"] = f"comment-help-{form_id}"
+
+
+class CommentEditForm(forms.Form):
+    body = forms.CharField(
+        label="Your comment",
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 6, "aria-describedby": "comment-help-edit"}),
+        error_messages={"required": "Please write something, or delete the comment instead."},
+    )
+
+
+class CommentReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why should a moderator look at this comment?",
+        choices=CommentReport.Reason.choices,
+        widget=forms.RadioSelect,
+    )
+    detail = forms.CharField(
+        label="Anything else a moderator should know (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

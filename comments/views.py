@@ -1,0 +1,348 @@
+"""Comment pages and form endpoints.
+
+Every form is a plain POST with CSRF that redirects to the comment's permalink, so the site works
+without JavaScript; static/js/comments.js asks for HTML fragments (X-Requested-With) instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from articles.models import Article
+
+from . import services
+from .forms import CommentEditForm, CommentForm, CommentReportForm
+from .models import Comment, ModerationSettings, ThreadSubscription
+from .notifications import KIND_FOLLOW, KIND_REPLY, read_unsubscribe_token
+from .thread import (
+    DEFAULT_SORT,
+    clear_draft,
+    login_url_for,
+    mark_for_reader,
+    new_comment_form,
+    page_number_for,
+    sort_from,
+    store_draft,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def wants_fragment(request: HttpRequest) -> bool:
+    """comments.js sets this header; it gets an HTML fragment instead of a redirect."""
+    return request.headers.get("X-Requested-With") == "XMLHttpRequest"
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The reader's address, trusting only as many proxies as allauth is told to."""
+    proxies = getattr(settings, "ALLAUTH_TRUSTED_PROXY_COUNT", 0)
+    if proxies:
+        forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def public_articles():
+    return Article.objects.published()
+
+
+def render_comment(request: HttpRequest, comment: Comment, *, status: int = 200) -> HttpResponse:
+    mark_for_reader([comment], request.user, ModerationSettings.load())
+    return render(
+        request,
+        "comments/_comment.html",
+        {"comment": comment, "article": comment.article},
+        status=status,
+    )
+
+
+def render_article_with_form(request: HttpRequest, article: Article, form) -> HttpResponse:
+    """Show the article page again, the reader's text kept and the problem explained."""
+    from articles.views import ArticleDetailView
+
+    view = ArticleDetailView()
+    view.setup(request, slug=article.slug)
+    view.object = view.get_object()
+    context = view.get_context_data(object=view.object, comment_form=form)
+    return TemplateResponse(request, view.get_template_names(), context)
+
+
+def fragment_errors(request: HttpRequest, form) -> HttpResponse:
+    return render(request, "comments/_errors.html", {"form": form}, status=400)
+
+
+@require_POST
+def comment_create(request: HttpRequest, article_id: int) -> HttpResponse:
+    article = get_object_or_404(public_articles(), pk=article_id)
+    parent_field = request.POST.get("parent", "")
+    form = CommentForm(
+        request.POST, form_id=f"reply{parent_field}" if parent_field.isdigit() else "new"
+    )
+    if not request.user.is_authenticated:
+        store_draft(
+            request,
+            article,
+            body=request.POST.get("body", ""),
+            parent=request.POST.get("parent", ""),
+        )
+        login_url = login_url_for(article)
+        if wants_fragment(request):
+            return JsonResponse({"login_url": login_url}, status=401)
+        messages.info(request, "Log in to post your comment. We have kept what you wrote.")
+        return redirect(login_url)
+
+    parent = None
+    if form.is_valid():
+        if form.cleaned_data["website"]:
+            logger.info("Honeypot filled by user %s; comment dropped", request.user.pk)
+            return redirect(f"{article.get_absolute_url()}#comments")
+        parent_id = form.cleaned_data["parent"]
+        if parent_id:
+            parent = Comment.objects.filter(pk=parent_id, article=article).first()
+            if parent is None:
+                form.add_error(None, services.InvalidParent.message)
+    if form.is_valid():
+        try:
+            comment = services.comment_create(
+                article=article,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                parent=parent,
+                ip_address=client_ip(request),
+                client_token=form.cleaned_data["client_token"],
+            )
+        except services.CommentError as error:
+            form.add_error("body", error.message)
+    if not form.is_valid():
+        if wants_fragment(request):
+            return fragment_errors(request, form)
+        if parent is not None:
+            return render_reply_page(request, parent, form)
+        return render_article_with_form(request, article, form)
+
+    clear_draft(request, article)
+    if wants_fragment(request):
+        return render_comment(request, comment, status=201)
+    if not comment.is_published:
+        messages.info(request, f"Your comment is awaiting moderation. {comment.moderation_reason}")
+    return redirect(comment.get_absolute_url())
+
+
+def comment_permalink(request: HttpRequest, pk: int) -> HttpResponse:
+    """/comments/<id>/ opens the page of the discussion that holds the comment."""
+    comment = get_object_or_404(
+        Comment.objects.visible_to(request.user)
+        .filter(article__in=public_articles())
+        .select_related("article"),
+        pk=pk,
+    )
+    sort = sort_from(request)
+    params = {}
+    if sort != DEFAULT_SORT:
+        params["sort"] = sort
+    page = page_number_for(comment, request.user, sort)
+    if page > 1:
+        params["page"] = page
+    query = f"?{urlencode(params)}" if params else ""
+    return redirect(f"{comment.article.get_absolute_url()}{query}#{comment.anchor}")
+
+
+def render_reply_page(request: HttpRequest, parent: Comment, form) -> HttpResponse:
+    mark_for_reader([parent], request.user, ModerationSettings.load())
+    template = "comments/_form.html" if wants_fragment(request) else "comments/reply.html"
+    return render(
+        request,
+        template,
+        {
+            "comment": parent,
+            "article": parent.article,
+            "form": form,
+            "comments_are_open": services.comments_open(parent.article),
+        },
+    )
+
+
+@login_required
+def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    """A page with one comment and a reply form: the no-JavaScript way to reply."""
+    parent = get_object_or_404(
+        Comment.objects.published()
+        .filter(deleted_at__isnull=True, article__in=public_articles())
+        .select_related("article", "author"),
+        pk=pk,
+    )
+    form = new_comment_form(parent=parent.pk, form_id=f"reply{parent.pk}")
+    return render_reply_page(request, parent, form)
+
+
+def own_comment(request: HttpRequest, pk: int) -> Comment:
+    """The reader's own, undeleted comment, or 404: nobody learns about others' comments."""
+    return get_object_or_404(
+        Comment.objects.select_related("article", "author"),
+        pk=pk,
+        author=request.user,
+        deleted_at__isnull=True,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = own_comment(request, pk)
+    if request.method == "POST":
+        form = CommentEditForm(request.POST)
+        if form.is_valid():
+            try:
+                services.comment_edit(
+                    comment=comment, editor=request.user, body=form.cleaned_data["body"]
+                )
+            except services.CommentError as error:
+                form.add_error("body", error.message)
+            else:
+                if wants_fragment(request):
+                    return render_comment(request, comment)
+                messages.success(request, "Your comment was updated.")
+                return redirect(comment.get_absolute_url())
+    else:
+        form = CommentEditForm(initial={"body": comment.body})
+    rules = ModerationSettings.load()
+    return render(
+        request,
+        "comments/edit.html",
+        {
+            "comment": comment,
+            "form": form,
+            "deadline": services.edit_deadline(comment, rules),
+            "window_open": services.can_edit(comment, request.user, rules),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = own_comment(request, pk)
+    if request.method == "POST":
+        services.comment_delete(comment=comment, user=request.user)
+        if wants_fragment(request):
+            return render_comment(request, comment)
+        messages.success(request, "Your comment was deleted.")
+        if comment.is_published:
+            return redirect(comment.get_absolute_url())
+        return redirect(f"{comment.article.get_absolute_url()}#comments")
+    return render(request, "comments/delete.html", {"comment": comment})
+
+
+@login_required
+@require_POST
+def comment_like(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = get_object_or_404(Comment.objects.published(), pk=pk)
+    try:
+        if request.POST.get("action") == "unlike":
+            services.comment_unlike(comment=comment, user=request.user)
+        else:
+            services.comment_like(comment=comment, user=request.user)
+    except services.CommentError as error:
+        if wants_fragment(request):
+            return JsonResponse({"error": error.message}, status=400)
+        messages.error(request, error.message)
+    if wants_fragment(request):
+        liked = comment.likes.filter(user=request.user).exists()
+        return JsonResponse({"liked": liked, "like_count": comment.like_count})
+    return redirect(comment.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = get_object_or_404(
+        Comment.objects.published()
+        .filter(deleted_at__isnull=True, article__in=public_articles())
+        .select_related("article", "author"),
+        pk=pk,
+    )
+    if request.method == "POST":
+        form = CommentReportForm(request.POST)
+        if form.is_valid():
+            try:
+                services.comment_report(
+                    comment=comment,
+                    reporter=request.user,
+                    reason=form.cleaned_data["reason"],
+                    detail=form.cleaned_data["detail"],
+                )
+            except services.CommentError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, "Thank you. A moderator will look at this comment.")
+            return redirect(f"{comment.article.get_absolute_url()}#comments")
+    else:
+        form = CommentReportForm()
+    return render(request, "comments/report.html", {"comment": comment, "form": form})
+
+
+@login_required
+@require_POST
+def comment_request_review(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = get_object_or_404(Comment, pk=pk, author=request.user)
+    try:
+        services.comment_request_review(comment=comment, author=request.user)
+    except services.CommentError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Thank you. A moderator will look at your comment again.")
+    return redirect(comment.get_absolute_url())
+
+
+@login_required
+@require_POST
+def thread_follow(request: HttpRequest, article_id: int) -> HttpResponse:
+    article = get_object_or_404(public_articles(), pk=article_id)
+    if request.POST.get("action") == "unfollow":
+        services.thread_unfollow(article=article, user=request.user)
+        messages.success(request, "You no longer follow this discussion.")
+    else:
+        services.thread_follow(article=article, user=request.user)
+        messages.success(request, "You will get an e-mail about new comments here.")
+    return redirect(f"{article.get_absolute_url()}#comments")
+
+
+@csrf_exempt  # the signed token is the credential; mail clients POST without a cookie (RFC 8058)
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """One click from an e-mail: GET asks to confirm (link scanners only GET), POST acts."""
+    payload = read_unsubscribe_token(token)
+    if payload is None:
+        return render(request, "comments/unsubscribe.html", {"invalid": True}, status=400)
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=payload["u"]).first()
+    article = None
+    if payload["k"] == KIND_FOLLOW:
+        article = Article.objects.filter(pk=payload.get("a")).first()
+    if user is None or (payload["k"] == KIND_FOLLOW and article is None):
+        return render(request, "comments/unsubscribe.html", {"gone": True}, status=404)
+    done = False
+    if request.method == "POST":
+        if payload["k"] == KIND_REPLY:
+            type(user).objects.filter(pk=user.pk).update(notify_on_reply=False)
+        else:
+            ThreadSubscription.objects.filter(user=user, article=article).delete()
+        done = True
+    return render(
+        request,
+        "comments/unsubscribe.html",
+        {"kind": payload["k"], "article": article, "done": done, "token": token},
+    )

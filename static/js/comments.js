@@ -1,0 +1,178 @@
+/* Comments, progressively enhanced: inline reply forms, posting and liking without a reload,
+   and drafts kept in sessionStorage. Without this file every form still works by a normal POST. */
+(function () {
+  "use strict";
+
+  var discussion = document.querySelector("[data-discussion]");
+  if (!discussion || !window.fetch || !window.FormData) { return; }
+
+  var HEADERS = { "X-Requested-With": "XMLHttpRequest" };
+  var live = document.createElement("p");
+  live.className = "visually-hidden";
+  live.setAttribute("role", "status");
+  live.setAttribute("aria-live", "polite");
+  discussion.appendChild(live);
+
+  function announce(text) { live.textContent = text; }
+
+  function newToken() {
+    if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
+    return String(Date.now()) + "-" + String(Math.random()).slice(2);
+  }
+
+  function fragment(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html.trim();
+    return template.content.firstElementChild;
+  }
+
+  function draftKey(form) {
+    var parent = form.querySelector("[name=parent]");
+    return "comment-draft:" + form.getAttribute("action") + ":" + (parent ? parent.value : "");
+  }
+
+  function keepDrafts(form) {
+    var body = form.querySelector("textarea[name=body]");
+    if (!body) { return; }
+    try {
+      var saved = window.sessionStorage.getItem(draftKey(form));
+      if (saved && !body.value) { body.value = saved; }
+      body.addEventListener("input", function () {
+        window.sessionStorage.setItem(draftKey(form), body.value);
+      });
+    } catch (e) { /* storage disabled: the server keeps drafts across a login anyway */ }
+    body.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+      }
+    });
+  }
+
+  function forgetDraft(form) {
+    try { window.sessionStorage.removeItem(draftKey(form)); } catch (e) { /* ignore */ }
+  }
+
+  function insertComment(item) {
+    var parentId = item.getAttribute("data-parent");
+    var list;
+    if (parentId) {
+      var parent = document.getElementById("c" + parentId);
+      if (!parent) { return false; }
+      list = parent.querySelector(":scope > .comment-list--replies");
+      if (!list) {
+        list = document.createElement("ol");
+        list.className = "comment-list comment-list--replies";
+        parent.appendChild(list);
+      }
+      list.appendChild(item);
+    } else {
+      list = discussion.querySelector("[data-comment-list]");
+      var empty = discussion.querySelector("[data-comment-empty]");
+      if (empty) { empty.remove(); }
+      list.insertBefore(item, list.firstChild);
+    }
+    enhance(item);
+    return true;
+  }
+
+  function onSubmit(event) {
+    var form = event.target;
+    event.preventDefault();
+    var button = form.querySelector("button[type=submit]");
+    if (button.disabled) { return; }  // a double click sends one request
+    button.disabled = true;
+    var errors = form.querySelector("[data-comment-errors]");
+    fetch(form.action, {
+      method: "POST", body: new FormData(form), headers: HEADERS, credentials: "same-origin"
+    }).then(function (response) {
+      if (response.status === 401) {
+        return response.json().then(function (data) { window.location.assign(data.login_url); });
+      }
+      if (response.status === 201) {
+        return response.text().then(function (html) {
+          var item = fragment(html);
+          forgetDraft(form);
+          form.reset();
+          form.querySelector("textarea[name=body]").value = "";
+          form.querySelector("[name=client_token]").value = newToken();
+          if (errors) { errors.textContent = ""; }
+          if (!insertComment(item)) { window.location.assign("/comments/" + item.getAttribute("data-comment") + "/"); return; }
+          if (form.hasAttribute("data-inline-reply")) { form.remove(); }
+          announce("Your comment was posted.");
+          item.focus();
+        });
+      }
+      if (response.status === 400) {
+        return response.text().then(function (html) {
+          errors.innerHTML = html;
+          var alert = errors.querySelector("[role=alert]");
+          if (alert) { alert.setAttribute("tabindex", "-1"); alert.focus(); }
+        });
+      }
+      form.submit();  // anything unexpected: let the server handle a normal post
+    }).catch(function () { form.submit(); }).finally(function () { button.disabled = false; });
+  }
+
+  function openReply(event) {
+    var link = event.currentTarget;
+    var item = link.closest("[data-comment]");
+    var slot = item.querySelector(":scope > [data-reply-slot]");
+    event.preventDefault();
+    var existing = slot.querySelector("form");
+    if (existing) { existing.querySelector("textarea").focus(); return; }
+    fetch(link.href, { headers: HEADERS, credentials: "same-origin" }).then(function (response) {
+      if (response.redirected || !response.ok) { window.location.assign(link.href); return; }
+      return response.text().then(function (html) {
+        var form = fragment(html);
+        form.setAttribute("data-inline-reply", "");
+        var cancel = document.createElement("button");
+        cancel.type = "button";
+        cancel.className = "link-button";
+        cancel.textContent = "Cancel";
+        cancel.addEventListener("click", function () { form.remove(); link.focus(); });
+        form.appendChild(cancel);
+        slot.appendChild(form);
+        enhanceForm(form);
+        form.querySelector("textarea").focus();
+      });
+    }).catch(function () { window.location.assign(link.href); });
+  }
+
+  function onLike(event) {
+    var form = event.target;
+    event.preventDefault();
+    fetch(form.action, {
+      method: "POST", body: new FormData(form), headers: HEADERS, credentials: "same-origin"
+    }).then(function (response) {
+      if (!response.ok) { form.submit(); return; }
+      return response.json().then(function (data) {
+        var button = form.querySelector("button");
+        form.querySelector("[name=action]").value = data.liked ? "unlike" : "like";
+        button.setAttribute("aria-pressed", data.liked ? "true" : "false");
+        button.textContent = data.liked ? "Liked" : "Like";
+        var count = form.parentNode.querySelector("[data-like-count]");
+        count.textContent = data.like_count + (data.like_count === 1 ? " like" : " likes");
+      });
+    }).catch(function () { form.submit(); });
+  }
+
+  function enhanceForm(form) {
+    if (form.hasAttribute("data-enhanced")) { return; }
+    form.setAttribute("data-enhanced", "");
+    form.addEventListener("submit", onSubmit);
+    keepDrafts(form);
+  }
+
+  function enhance(root) {
+    root.querySelectorAll("[data-comment-form]").forEach(enhanceForm);
+    root.querySelectorAll("[data-reply-link]").forEach(function (link) {
+      link.addEventListener("click", openReply);
+    });
+    root.querySelectorAll("[data-like-form]").forEach(function (form) {
+      form.addEventListener("submit", onLike);
+    });
+  }
+
+  enhance(discussion);
+})();

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "Articles"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 - connects the page cache invalidation

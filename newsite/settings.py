@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "reversion",
     # Editors and Moderators roles, make_editor, the admin dashboard.
     "newsroom",
+    # Share links, social cards, feeds, sitemap, search, related articles (issue 5).
+    "django.contrib.sitemaps",
+    "discovery",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "newsite.pagecache.CookielessAnonymousMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -180,7 +184,17 @@ MEDIA_ROOT = BASE_DIR / "media"
 WHITENOISE_MAX_AGE = 365 * 24 * 60 * 60
 
 SEEDS_DIR = BASE_DIR / "seeds"
+# Whole-page cache for anonymous readers (newsite/pagecache.py).
+PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", default=True)
 ARTICLES_PER_PAGE = 20
+SEARCH_RESULTS_PER_PAGE = 10
+# Share links under each article, in this order: x, facebook, linkedin, reddit, bluesky,
+# mastodon (asks for the reader's server), whatsapp, telegram, email, copy (the link, with a copy
+# button), native (the browser's own share sheet, where it has one). No SDKs, no counters.
+SHARE_NETWORKS = env_list(
+    "DJANGO_SHARE_NETWORKS",
+    "x,bluesky,mastodon,facebook,linkedin,reddit,whatsapp,telegram,email,copy,native",
+)
 
 # Accounts (django-allauth 65.x).
 LOGIN_URL = "account_login"

@@ -1,0 +1,152 @@
+"""Whole-page cache for anonymous readers, invalidated precisely by generation tokens.
+
+A reader without a session cookie gets the same page as every other such reader, so the page is
+rendered once and served from the shared cache (and marked `Cache-Control: public` for a CDN).
+Each cached page depends on a few generation tokens: "global" (articles, tags, sources), "lists"
+(comment counts on listings) and one per article (its comments). A write replaces the tokens it
+affects after its transaction commits; a page stored under older tokens is then a miss.
+Signed-in readers always get a fresh, private page.
+"""
+
+import hashlib
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+GLOBAL = "gen:global"
+LISTS = "gen:lists"
+# When the next scheduled article goes live: pages cached before then go stale at that moment.
+NEXT_PUBLICATION = "gen:next-publication"
+PAGE_TIMEOUT = 60 * 60 * 24
+
+
+def article_generation(slug: str) -> str:
+    return f"gen:article:{slug}"
+
+
+def _bump(*generations: str) -> None:
+    cache.set_many({key: uuid.uuid4().hex for key in generations}, None)
+
+
+def invalidate(*generations: str) -> None:
+    """Replace the given generation tokens once the current transaction commits."""
+    transaction.on_commit(lambda: _bump(*generations))
+
+
+def remember_next_publication() -> None:
+    """Note when the next scheduled article goes live (no cron job needed to publish it)."""
+    from articles.models import Article
+
+    upcoming = (
+        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    if upcoming is None:
+        cache.delete(NEXT_PUBLICATION)
+    else:
+        cache.set(NEXT_PUBLICATION, upcoming.timestamp(), None)
+
+
+def is_cookieless_reader(request: HttpRequest) -> bool:
+    """No session and no pending messages: the page cannot hold anything personal."""
+    return not any(name in request.COOKIES for name in (settings.SESSION_COOKIE_NAME, "messages"))
+
+
+class CookielessAnonymousMiddleware:
+    """Readers without a session cookie are anonymous without a session lookup.
+
+    Django's lazy `request.user` reads the session, which marks the response `Vary: Cookie`
+    and so defeats shared caches even though the session was empty.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            request.user = AnonymousUser()
+
+            async def auser() -> AnonymousUser:
+                return request.user
+
+            request.auser = auser
+        return self.get_response(request)
+
+
+def _cacheable(response: HttpResponse) -> bool:
+    vary = response.headers.get("Vary", "").lower()
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "cookie" not in vary
+    )
+
+
+def anonymous_page_cache(
+    depends_on: Callable[..., Iterable[str]], *, max_age: int = 60
+) -> Callable:
+    """Cache a GET view's page for cookieless readers; `depends_on(**kwargs)` names generations."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not settings.PAGE_CACHE or request.method not in {"GET", "HEAD"}:
+                return view(request, *args, **kwargs)
+            if not is_cookieless_reader(request):
+                response = view(request, *args, **kwargs)
+                patch_cache_control(response, private=True, no_cache=True)
+                return response
+
+            generations = [GLOBAL, *depends_on(**kwargs)]
+            path = request.get_full_path().encode()
+            key = "page:" + hashlib.sha256(path).hexdigest()
+            # One round trip (one query on the database cache) for the page and its tokens.
+            found = cache.get_many([key, NEXT_PUBLICATION, *generations])
+            due = found.get(NEXT_PUBLICATION)
+            if due is not None and time.time() >= due:
+                _bump(GLOBAL)
+                remember_next_publication()
+                found = cache.get_many([key, *generations])
+            current = tuple(found.get(g) for g in generations)
+            stored = found.get(key)
+            if stored and stored[0] == current:
+                _, status, headers, content = stored
+                response = HttpResponse(content, status=status, headers=headers)
+                response["X-Page-Cache"] = "hit"
+            else:
+                response = view(request, *args, **kwargs)
+                if hasattr(response, "render"):
+                    response.render()
+                if _cacheable(response):
+                    headers = dict(response.headers.items())
+                    entry = (current, response.status_code, headers, response.content)
+                    cache.set(key, entry, PAGE_TIMEOUT)
+                    response["X-Page-Cache"] = "miss"
+            if _cacheable(response):
+                patch_cache_control(response, public=True, max_age=max_age)
+            patch_vary_headers(response, ["Accept-Encoding"])
+            return response
+
+        return wrapped
+
+    return decorator
+
+
+def page_lists(**kwargs) -> list[str]:
+    return [LISTS]
+
+
+def page_article(*, slug: str, **kwargs) -> list[str]:
+    return [article_generation(slug)]

@@ -1,0 +1,101 @@
+import datetime as dt
+import types
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from articles.models import Article
+from newsite import pagecache
+from tests.factories import ArticleFactory, UserFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
+
+
+@pytest.fixture
+def article():
+    return ArticleFactory(title="Cached story")
+
+
+@pytest.mark.parametrize("path", ["/", "article"])
+def test_anonymous_pages_are_public_and_cookieless(client, article, path):
+    path = article.get_absolute_url() if path == "article" else path
+    first = client.get(path)
+    second = client.get(path)
+    assert first["X-Page-Cache"] == "miss"
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    for response in (first, second):
+        assert not response.cookies
+        assert "cookie" not in response.get("Vary", "").lower()
+        assert "public" in response["Cache-Control"]
+        assert "max-age=60" in response["Cache-Control"]
+        assert b"csrfmiddlewaretoken" not in response.content
+
+
+def test_a_cache_hit_costs_one_query_on_the_database_cache(
+    client, article, settings, django_assert_max_num_queries
+):
+    """Page and generation tokens come in one get_many (zero queries on Redis)."""
+    client.get("/")
+    with django_assert_max_num_queries(1):
+        assert client.get("/")["X-Page-Cache"] == "hit"
+
+
+def test_an_edit_invalidates_on_commit(client, article, django_capture_on_commit_callbacks):
+    client.get(article.get_absolute_url())
+    client.get("/")
+    with django_capture_on_commit_callbacks(execute=True):
+        article.title = "Corrected headline"
+        article.save()
+    for path in (article.get_absolute_url(), "/"):
+        response = client.get(path)
+        assert response["X-Page-Cache"] == "miss"
+        assert b"Corrected headline" in response.content
+
+
+def test_article_generation_leaves_other_articles_cached(
+    client, article, django_capture_on_commit_callbacks
+):
+    other = ArticleFactory(title="Other story")
+    client.get(article.get_absolute_url())
+    client.get(other.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        pagecache.invalidate(pagecache.article_generation(article.slug), pagecache.LISTS)
+    assert client.get(article.get_absolute_url())["X-Page-Cache"] == "miss"
+    assert client.get(other.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
+def test_signed_in_readers_get_private_fresh_pages(article):
+    user = UserFactory()
+    signed_in, anonymous = Client(), Client()
+    signed_in.force_login(user)
+    anonymous.get(article.get_absolute_url())  # warm the anonymous cache
+    response = signed_in.get(article.get_absolute_url())
+    assert "X-Page-Cache" not in response
+    assert "private" in response["Cache-Control"]
+    assert user.public_name.encode() in response.content
+    # The anonymous reader never sees the signed-in reader's page or name.
+    again = anonymous.get(article.get_absolute_url())
+    assert again["X-Page-Cache"] == "hit"
+    assert user.public_name.encode() not in again.content
+
+
+def test_scheduled_article_appears_when_due_without_a_write(
+    client, monkeypatch, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        scheduled = ArticleFactory(
+            title="Scheduled story", published_at=timezone.now() + dt.timedelta(hours=1)
+        )
+    assert scheduled.get_absolute_url().encode() not in client.get("/").content
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    # An hour passes: the article is due, though nothing was written since.
+    Article.objects.filter(pk=scheduled.pk).update(
+        published_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+    later = scheduled.published_at.timestamp() + 1
+    monkeypatch.setattr(pagecache, "time", types.SimpleNamespace(time=lambda: later))
+    response = client.get("/")
+    assert response["X-Page-Cache"] == "miss"
+    assert scheduled.get_absolute_url().encode() in response.content

@@ -46,6 +46,10 @@ class ArticleQuerySet(models.QuerySet):
         """Everything a list of article cards shows, in a constant number of queries."""
         return self.prefetch_related("tags", "sources").defer("body", "body_html")
 
+    def most_discussed(self) -> "ArticleQuerySet":
+        """Most comments first (the maintained comment_count: no join); uncommented left out."""
+        return self.filter(comment_count__gt=0).order_by("-comment_count", "-published_at", "-id")
+
 
 class Article(models.Model):
     class Status(models.TextChoices):

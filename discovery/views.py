@@ -1,0 +1,79 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import quote_etag
+from django.views.decorators.http import require_GET
+
+from articles.models import Article
+
+from .cards import article_card, article_card_digest
+from .meta import article_url
+from .search import MAX_QUERY_LENGTH, search_articles
+from .share import clean_instance, mastodon_share_url
+
+CARD_MAX_AGE = 24 * 60 * 60
+
+
+@require_GET
+def card(request: HttpRequest, slug: str) -> HttpResponse:
+    """The article's social card PNG; unchanged cards answer 304 without being read."""
+    article = get_object_or_404(Article.objects.published().prefetch_related("tags"), slug=slug)
+    etag = quote_etag(article_card_digest(article))
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        _, png = article_card(article)
+        response = HttpResponse(png, content_type="image/png")
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=CARD_MAX_AGE)
+    return response
+
+
+@require_GET
+def share_mastodon(request: HttpRequest) -> HttpResponse:
+    """The no-JavaScript path of the Mastodon button: validate the server, send the reader on.
+
+    The redirect target is always https://<a host name>/share with the article's own title and
+    URL, so this cannot be used to send anyone to an arbitrary page.
+    """
+    article = get_object_or_404(Article.objects.published(), slug=request.GET.get("article", ""))
+    typed = request.GET.get("instance", "")[:300]
+    instance = clean_instance(typed)
+    if instance is None:
+        return render(
+            request,
+            "discovery/share_mastodon.html",
+            {"article": article, "instance": typed, "invalid": bool(typed)},
+            status=400 if typed else 200,
+        )
+    target = mastodon_share_url(instance=instance, title=article.title, url=article_url(article))
+    return HttpResponseRedirect(target)
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    query = " ".join(request.GET.get("q", "")[:MAX_QUERY_LENGTH].split())
+    results = search_articles(query)
+    page = Paginator(results, settings.SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "discovery/search.html",
+        {"query": query, "page_obj": page, "hits": page.object_list},
+    )
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /accounts/",
+        "Disallow: /search/",
+        "Disallow: /share/",
+        "",
+        f"Sitemap: {settings.SITE_URL}{reverse('discovery:sitemap')}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -99,3 +99,13 @@ def test_scheduled_article_appears_when_due_without_a_write(
     response = client.get("/")
     assert response["X-Page-Cache"] == "miss"
     assert scheduled.get_absolute_url().encode() in response.content
+
+
+def test_repeat_view_is_a_304_after_at_most_one_query(client, article,
+                                                      django_assert_max_num_queries):
+    first = client.get(article.get_absolute_url())
+    etag = first["ETag"]
+    with django_assert_max_num_queries(1):
+        repeat = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+    assert repeat.status_code == 304
+    assert repeat.content == b""

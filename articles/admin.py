@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -45,6 +46,8 @@ class SourceAdmin(admin.ModelAdmin):
     list_display = ("name", "slug", "url")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
+    # Django 6 makes https the default scheme; say so now (and silence the deprecation).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class ArticleAdminForm(forms.ModelForm):

@@ -17,6 +17,7 @@ _CRUD = ("add", "change", "delete", "view")
 
 # What a moderator needs: the comment queue, reports against comments, and the audit trail.
 MODERATION = (
+    "comments.moderate_comment",
     "comments.view_comment",
     "comments.change_comment",
     "comments.view_commentrevision",

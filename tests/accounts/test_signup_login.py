@@ -171,3 +171,10 @@ def test_staff_reach_the_admin_after_allauth_login(client):
     )
     assert response["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
+
+
+def test_verification_mail_names_our_site(client, settings):
+    signup(client)
+    message = mail.outbox[-1]
+    assert message.subject.startswith(f"[{settings.SITE_NAME}] ")
+    assert "example.com" not in message.body

@@ -240,7 +240,8 @@ def test_soft_delete_keeps_thread_shape_and_count(rules, article, reader, other_
     services.comment_delete(comment=comment, user=reader)
     comment.refresh_from_db()
     assert comment.is_deleted
-    assert comment.body == "" and comment.body_html == ""
+    assert comment.body == ""
+    assert comment.body_html == ""
     assert Comment.objects.get(pk=reply.pk).parent_id == comment.pk
     assert count(article) == 1
     assert CommentRevision.objects.get(comment=comment).body == "Regrettable"

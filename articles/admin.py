@@ -83,6 +83,8 @@ class MultipleFileField(forms.FileField):
     def clean(self, data, initial=None):
         single = super().clean
         if isinstance(data, list | tuple):
+            if not data and self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
             return [single(item, initial) for item in data]
         return [single(data, initial)]
 
@@ -134,6 +136,14 @@ def ensure_version(article: Article, *, user, comment: str) -> None:
         with reversion.create_revision():
             reversion.set_user(user)
             reversion.set_comment(comment)
+            reversion.add_to_revision(article)
+
+
+def _keep_before_delete(articles: Iterable[Article], *, user) -> None:
+    with reversion.create_revision():
+        reversion.set_user(user)
+        reversion.set_comment("Deleted.")
+        for article in articles:
             reversion.add_to_revision(article)
 
 
@@ -263,29 +273,24 @@ class ArticleAdmin(VersionAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request, extra_context=None):
-        if request.method == "POST" and request.POST.get("action") in self.actions:
+        # VersionAdmin runs actions inside one revision, and a nested revision merges into it
+        # (and drops objects deleted by the time it is saved): store versions before it opens.
+        action = request.POST.get("action") if request.method == "POST" else None
+        if action and self.has_change_permission(request):
             selected = request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
-            if self.has_change_permission(request):
-                for article in self.get_queryset(request).filter(pk__in=selected):
+            articles = self.get_queryset(request).filter(pk__in=selected)
+            if action == "delete_selected" and request.POST.get("post"):
+                if self.has_delete_permission(request):
+                    _keep_before_delete(articles, user=request.user)
+            elif action in self.actions:
+                for article in articles:
                     ensure_version(article, user=request.user, comment="Before a bulk action.")
         return super().changelist_view(request, extra_context)
 
     def delete_model(self, request, obj):
         """Store the article as it was, so "Recover deleted articles" can bring it back."""
-        with reversion.create_revision():
-            reversion.set_user(request.user)
-            reversion.set_comment("Deleted.")
-            reversion.add_to_revision(obj)
+        _keep_before_delete([obj], user=request.user)
         super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        # The bulk delete runs inside the changelist's revision: add each article to it.
-        with reversion.create_revision():
-            reversion.set_user(request.user)
-            reversion.set_comment("Deleted.")
-            for article in queryset:
-                reversion.add_to_revision(article)
-        super().delete_queryset(request, queryset)
 
     # --- extra screens ------------------------------------------------------------------------
 

@@ -1,0 +1,53 @@
+"""A small, realistic site (the seed article, a discussion, a reader) and the pages to check."""
+
+from django.core.management import call_command
+
+from articles.models import Article, Source, Tag
+from comments.models import ModerationSettings
+from comments.services import comment_create
+from tests.factories import UserFactory
+
+READER_PASSWORD = "correct horse battery"
+
+
+def build_site():
+    """Load the seed and start a discussion; returns (article, reader)."""
+    call_command("load_seeds", verbosity=0)
+    rules = ModerationSettings.load()
+    rules.first_comment_held = False
+    rules.save()
+    article = Article.objects.get()
+    reader = UserFactory(display_name="Ada <b>Reader</b>")
+    first = comment_create(article=article, author=reader, body="Is this *really* new?")
+    other = UserFactory(display_name="Grace")
+    comment_create(
+        article=article,
+        author=other,
+        body="> quoted\n\nIt was in [Reuters](https://reuters.com).",
+        parent=first,
+    )
+    return article, reader
+
+
+def public_paths(article) -> list[str]:
+    return [
+        "/",
+        article.get_absolute_url(),
+        Tag.objects.get(name="Security").get_absolute_url(),
+        Source.objects.get(name="Reuters").get_absolute_url(),
+        "/search/?q=Huawei",
+        "/accessibility/",
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password/reset/",
+        "/no-such-page/",
+    ]
+
+
+def reader_paths(article) -> list[str]:
+    return [
+        article.get_absolute_url(),
+        "/accounts/profile/",
+        "/accounts/email/",
+        "/accounts/password/change/",
+    ]

@@ -41,8 +41,12 @@ format: install-test
 install: $(UV)
 	$(UV) sync --frozen --no-dev --inexact -q
 
-install-test: $(UV)
+install-test: $(UV) node_modules/.package-lock.json
 	$(UV) sync --frozen -q
+
+# Test-only checkers: axe-core (accessibility) and the Nu HTML Checker (needs Java).
+node_modules/.package-lock.json: package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
 secret: .secret_key
 
@@ -55,4 +59,4 @@ secret: .secret_key
 	.tools/bin/pip install -q uv
 
 clean:
-	rm -rf $(VENV) .tools staticfiles test-results
+	rm -rf $(VENV) .tools node_modules staticfiles test-results

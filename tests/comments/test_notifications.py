@@ -1,0 +1,124 @@
+"""Reply and follow e-mails: after commit, only for published comments, never failing a post."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from accounts.models import User
+from comments import services
+from comments.models import Comment, ThreadSubscription
+from comments.notifications import unsubscribe_token
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _locmem_mail(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def test_reply_emails_parent_author_after_commit(
+    rules, article, reader, other_reader, django_capture_on_commit_callbacks
+):
+    parent = services.comment_create(article=article, author=reader, body="Parent")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.comment_create(article=article, author=other_reader, body="Reply", parent=parent)
+    assert mail.outbox == []  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [reader.email]
+    assert "Grace replied" in message.subject
+    assert "Reply" in message.body
+    assert "/unsubscribe/" in message.body
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_no_reply_email_when_opted_out_or_replying_to_self(
+    rules, article, reader, other_reader, django_capture_on_commit_callbacks
+):
+    parent = services.comment_create(article=article, author=reader, body="Parent")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_create(article=article, author=reader, body="Me again", parent=parent)
+    assert mail.outbox == []
+    User.objects.filter(pk=reader.pk).update(notify_on_reply=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_create(article=article, author=other_reader, body="Hi", parent=parent)
+    assert mail.outbox == []
+
+
+def test_nothing_sent_until_published_then_once(
+    article, reader, other_reader, moderator, django_capture_on_commit_callbacks
+):
+    """First comments are held (default rules); publishing sends the reply e-mail once."""
+    services.comment_create(article=article, author=moderator, body="Staff start")
+    parent = Comment.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        held = services.comment_create(article=article, author=reader, body="Held", parent=parent)
+    assert held.status == Comment.Status.PENDING
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_set_status(comment=held, status="published", moderator=moderator)
+    assert len(mail.outbox) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_set_status(comment=held, status="hidden", moderator=moderator)
+        services.comment_set_status(comment=held, status="published", moderator=moderator)
+    assert len(mail.outbox) == 1
+
+
+def test_followers_are_told_except_the_author(
+    rules, article, reader, other_reader, django_capture_on_commit_callbacks
+):
+    quiet = UserFactory(notify_on_followed=False)
+    for user in (reader, other_reader, quiet):
+        services.thread_follow(article=article, user=user)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_create(article=article, author=reader, body="News")
+    assert [m.to for m in mail.outbox] == [[other_reader.email]]
+    assert "New comment on" in mail.outbox[0].subject
+
+
+def test_mail_failure_never_fails_the_post(
+    rules, article, reader, other_reader, settings, django_capture_on_commit_callbacks, caplog
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = 1  # nothing listens here
+    services.thread_follow(article=article, user=other_reader)
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = services.comment_create(article=article, author=reader, body="Still posted")
+    assert comment.pk
+    assert "Could not send notifications" in caplog.text
+
+
+def test_unsubscribe_link_turns_off_only_its_recipient(
+    client, rules, article, reader, other_reader
+):
+    services.thread_follow(article=article, user=reader)
+    services.thread_follow(article=article, user=other_reader)
+    token = unsubscribe_token(user_id=reader.pk, kind="follow", article_id=article.pk)
+    url = reverse("comments:unsubscribe", kwargs={"token": token})
+    assert "Unsubscribe?" in client.get(url).content.decode()
+    assert ThreadSubscription.objects.count() == 2  # a GET (link scanner) changes nothing
+    response = client.post(url)  # one click, no login, no CSRF cookie (RFC 8058)
+    assert "You are unsubscribed" in response.content.decode()
+    assert list(ThreadSubscription.objects.values_list("user_id", flat=True)) == [other_reader.pk]
+
+
+def test_reply_unsubscribe_turns_off_reply_mail(client, rules, reader, other_reader):
+    token = unsubscribe_token(user_id=reader.pk, kind="reply")
+    client.post(reverse("comments:unsubscribe", kwargs={"token": token}))
+    assert User.objects.get(pk=reader.pk).notify_on_reply is False
+    assert User.objects.get(pk=other_reader.pk).notify_on_reply is True
+
+
+def test_tampered_unsubscribe_token_is_refused(client, rules, reader, other_reader):
+    token = unsubscribe_token(user_id=reader.pk, kind="reply")
+    payload, _, signature = token.rpartition(":")
+    forged = unsubscribe_token(user_id=other_reader.pk, kind="reply").rpartition(":")[0]
+    for bad in (forged + ":" + signature, token[:-2] + "xx", "garbage"):
+        response = client.post(reverse("comments:unsubscribe", kwargs={"token": bad}))
+        assert response.status_code == 400
+    assert User.objects.filter(notify_on_reply=False).count() == 0

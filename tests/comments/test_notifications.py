@@ -116,7 +116,7 @@ def test_reply_unsubscribe_turns_off_reply_mail(client, rules, reader, other_rea
 
 def test_tampered_unsubscribe_token_is_refused(client, rules, reader, other_reader):
     token = unsubscribe_token(user_id=reader.pk, kind="reply")
-    payload, _, signature = token.rpartition(":")
+    signature = token.rpartition(":")[2]
     forged = unsubscribe_token(user_id=other_reader.pk, kind="reply").rpartition(":")[0]
     for bad in (forged + ":" + signature, token[:-2] + "xx", "garbage"):
         response = client.post(reverse("comments:unsubscribe", kwargs={"token": bad}))

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest
 
 from .forms import DISPLAY_NAME_MAX_LENGTH
 from .models import User
+from .validators import strip_hidden_characters
 
 
 def user_display(user: User) -> str:
@@ -37,7 +38,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def populate_user(self, request: HttpRequest, sociallogin, data) -> User:
         """Start a social reader with the name their provider gives, cut to our limit."""
         user = super().populate_user(request, sociallogin, data)
-        name = (data.get("name") or data.get("username") or "").strip()
+        name = strip_hidden_characters(data.get("name") or data.get("username") or "").strip()
         if name:
             user.display_name = name[:DISPLAY_NAME_MAX_LENGTH]
         return user

@@ -2,6 +2,13 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 
+HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs"})
+
+
+def strip_hidden_characters(value: str) -> str:
+    """For names we receive rather than ask for (social providers): drop what we would refuse."""
+    return "".join(char for char in value if unicodedata.category(char) not in HIDDEN_CATEGORIES)
+
 
 def validate_display_name(value: str) -> None:
     """Refuse names that render as nothing or hide text direction tricks.
@@ -11,7 +18,7 @@ def validate_display_name(value: str) -> None:
     """
     if not value.strip():
         raise ValidationError("Enter a name other readers can see.", code="blank")
-    if any(unicodedata.category(char) in {"Cc", "Cf", "Co", "Cs"} for char in value):
+    if any(unicodedata.category(char) in HIDDEN_CATEGORIES for char in value):
         raise ValidationError(
             "Use letters, numbers, spaces and punctuation only.", code="invisible"
         )

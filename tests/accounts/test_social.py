@@ -72,3 +72,17 @@ def test_provider_login_starts_with_a_confirmation_post(client):
 def test_unconfigured_provider_login_is_not_found(client):
     response = client.get("/accounts/facebook/login/?process=login")
     assert response.status_code == 404
+
+
+def test_social_sign_up_takes_a_clean_display_name_from_the_provider(rf):
+    from allauth.socialaccount.models import SocialLogin
+
+    from accounts.adapter import SocialAccountAdapter
+    from accounts.models import User
+
+    sociallogin = SocialLogin(user=User())
+    user = SocialAccountAdapter().populate_user(
+        rf.get("/"), sociallogin, {"name": "Ada\u202e " + "L" * 80, "email": "ada@example.com"}
+    )
+    assert user.display_name == "Ada " + "L" * 56
+    assert len(user.display_name) == 60

@@ -7,9 +7,8 @@ import pytest
 
 from comments.rendering import COMMENT_TAGS, render_comment_markdown
 
-PAYLOADS = Path("/work/shared/testdata/xss-payloads.txt")
-if not PAYLOADS.exists():
-    PAYLOADS = Path(__file__).resolve().parents[3] / "shared" / "testdata" / "xss-payloads.txt"
+# The shared corpus sits beside the repository: ../shared/testdata/xss-payloads.txt.
+PAYLOADS = Path(__file__).resolve().parents[3] / "shared" / "testdata" / "xss-payloads.txt"
 DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
 
 

@@ -1,5 +1,6 @@
 import json
 
+from allauth.core import ratelimit
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from django.conf import settings
 from django.contrib import messages
@@ -76,6 +77,12 @@ class DeleteAccountView(LoginRequiredMixin, FormView):
 
     def get_form_kwargs(self) -> dict:
         return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        # The password check shares allauth's re-authentication limit, so a borrowed session
+        # cannot be used to guess the password here.
+        limited = ratelimit.consume_or_429(request, action="reauthenticate", user=request.user)
+        return limited or super().post(request, *args, **kwargs)
 
     def form_valid(self, form: DeleteAccountForm) -> HttpResponse:
         user = self.request.user

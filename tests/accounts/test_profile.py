@@ -64,7 +64,7 @@ def test_reader_page_query_count_is_flat(client, reader, article, django_assert_
     for n in range(15):
         make_comment(ArticleFactory(), reader, f"Comment {n}")
     client.force_login(reader)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("accounts:profile"))
     assert response.content.decode().count('class="my-comment"') == 15
 
@@ -137,7 +137,7 @@ def test_export_query_count_is_flat(reader, django_assert_max_num_queries):
     """Stops an N+1 on comment.article in the export."""
     for n in range(10):
         make_comment(ArticleFactory(), reader, f"Comment {n}")
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(8):
         data = user_export_data(user=reader)
     assert len(data["comments"]) == 10
 
@@ -221,3 +221,15 @@ def test_social_only_reader_confirms_with_their_address(client):
     assert User.objects.filter(pk=reader.pk).exists()
     client.post(reverse("accounts:delete"), {"comments": "keep", "password": reader.email})
     assert not User.objects.filter(pk=reader.pk).exists()
+
+
+def test_password_guessing_on_the_delete_form_is_rate_limited(client, reader):
+    client.force_login(reader)
+    statuses = [
+        client.post(
+            reverse("accounts:delete"), {"comments": "keep", "password": f"guess {n}"}
+        ).status_code
+        for n in range(11)
+    ]
+    assert statuses == [200] * 10 + [429]
+    assert User.objects.filter(pk=reader.pk).exists()

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class CommentsConfig(AppConfig):
     name = "comments"
     verbose_name = "Comments"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 - connects the page cache invalidation

@@ -1,0 +1,165 @@
+"""Run the real site under gunicorn on loopback, for the scale-out test and `make bench`.
+
+Each run gets its own database (a SQLite file, or a scratch PostgreSQL database) so it never
+touches the development data or the test database.
+"""
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Site:
+    env: dict[str, str]
+    urls: list[str] = field(default_factory=list)
+    data: dict = field(default_factory=dict)
+    processes: list[subprocess.Popen] = field(default_factory=list)
+
+    def manage(self, *args: str, capture: bool = False) -> str:
+        result = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+            [PYTHON, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+        return result.stdout if capture else ""
+
+
+@contextlib.contextmanager
+def scratch_database(database_url: str | None) -> Iterator[str]:
+    """A fresh database: a temporary SQLite file, or a new PostgreSQL database dropped after."""
+    if not database_url or database_url.startswith("sqlite"):
+        folder = tempfile.mkdtemp(prefix="newsite-bench-")
+        try:
+            yield f"sqlite:///{folder}/db.sqlite3"
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        return
+    import psycopg
+
+    name = f"newsite_scratch_{uuid.uuid4().hex[:10]}"
+    parts = urlsplit(database_url)
+    with psycopg.connect(database_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(parts._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(database_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with status {process.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer /healthz within {timeout} s")
+
+
+@contextlib.contextmanager
+def running_site(
+    *,
+    database_url: str | None = None,
+    redis_url: str | None = None,
+    instances: int = 1,
+    workers: int = 2,
+    threads: int = 4,
+    fixture_args: tuple[str, ...] = (),
+) -> Iterator[Site]:
+    """Migrate a scratch database, build data, and serve it from `instances` gunicorns."""
+    with scratch_database(database_url) as url:
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS"))},
+            "DATABASE_URL": url,
+            "DJANGO_SECRET_KEY": "bench-" + uuid.uuid4().hex * 2,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_LOG_LEVEL": "WARNING",
+            "DJANGO_SETTINGS_MODULE": "newsite.settings",
+            "PYTHONPATH": str(ROOT),
+        }
+        if redis_url:
+            env["REDIS_URL"] = redis_url
+        site = Site(env=env)
+        site.manage("migrate", "--noinput", "-v0")
+        site.manage("createcachetable", "-v0")
+        site.manage("collectstatic", "--noinput", "-v0")
+        output = subprocess.run(  # noqa: S603 - our own interpreter and module
+            [PYTHON, "-m", "benchmarks.sitefixture", *fixture_args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        site.data = json.loads(output.strip().splitlines()[-1])
+        try:
+            for _ in range(instances):
+                port = free_port()
+                process = subprocess.Popen(  # noqa: S603 - our own gunicorn
+                    [
+                        PYTHON,
+                        "-m",
+                        "gunicorn",
+                        "-c",
+                        "newsite/gunicorn.conf.py",
+                        "--bind",
+                        f"127.0.0.1:{port}",
+                        "--workers",
+                        str(workers),
+                        "--threads",
+                        str(threads),
+                        "--access-logfile",
+                        "/dev/null",
+                    ],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                )
+                site.processes.append(process)
+                site.urls.append(f"http://127.0.0.1:{port}")
+            for url_, process in zip(site.urls, site.processes, strict=True):
+                wait_until_up(url_, process)
+            yield site
+        finally:
+            for process in site.processes:
+                process.terminate()
+            for process in site.processes:
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()

@@ -1,0 +1,125 @@
+"""Build realistic data in the configured database and print what the load needs, as JSON.
+
+python -m benchmarks.sitefixture [--articles N] [--comments N] [--users N]
+
+The seed article, N generated articles with tags, one article with a threaded discussion, and
+signed-in readers with session cookies ready to post.
+"""
+
+import argparse
+import json
+import random
+
+import django
+
+
+def build(*, articles: int, comments: int, users: int, rate_limit: int) -> dict:
+    from allauth.account.models import EmailAddress
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from accounts.models import User
+    from articles.models import Article, Tag
+    from comments.models import Comment, ModerationSettings
+    from comments.rendering import render_comment_markdown
+
+    call_command("load_seeds", verbosity=0)
+    rules = ModerationSettings.load()
+    rules.first_comment_held = False
+    rules.user_rate_limit = rate_limit
+    rules.ip_rate_limit = 1_000_000  # every client of a load test shares 127.0.0.1
+    rules.save()
+
+    rng = random.Random(7)  # noqa: S311 - repeatable data, not security
+    tags = [Tag.objects.get_or_create(name=f"Topic {n}", slug=f"topic-{n}")[0] for n in range(12)]
+    paragraph = "A generated paragraph of plausible news prose for the benchmark. " * 6
+    for n in range(articles):
+        article = Article.objects.create(
+            title=f"Generated story number {n}",
+            slug=f"generated-{n}",
+            summary="A generated standfirst.",
+            body="\n\n".join([paragraph] * 8),
+            status=Article.Status.PUBLISHED,
+            published_at=timezone.now() - timezone.timedelta(minutes=n + 1),
+        )
+        article.tags.set(rng.sample(tags, 3))
+
+    readers = []
+    for n in range(users):
+        user = User.objects.create_user(
+            username=f"bench{n}", email=f"bench{n}@example.com", display_name=f"Reader {n}"
+        )
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        readers.append(user)
+
+    big = Article.objects.get(seed_file__startswith="000_")
+    html = render_comment_markdown("A *considered* reply with a [link](https://example.com).")
+    top_level: list[Comment] = []
+    batch = []
+    for n in range(comments):
+        parent = rng.choice(top_level) if top_level and n % 3 else None
+        comment = Comment(
+            article=big,
+            author=readers[n % len(readers)] if readers else None,
+            parent=parent,
+            body="A *considered* reply with a [link](https://example.com).",
+            body_html=html,
+            status=Comment.Status.PUBLISHED,
+        )
+        if parent is None:
+            comment.save()
+            top_level.append(comment)
+        else:
+            batch.append(comment)
+        if len(batch) >= 500:
+            Comment.objects.bulk_create(batch)
+            batch = []
+    Comment.objects.bulk_create(batch)
+    Article.objects.filter(pk=big.pk).update(
+        comment_count=Comment.objects.filter(article=big).count()
+    )
+
+    sessions = []
+    for user in readers:
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        sessions.append(store.session_key)
+
+    quiet = Article.objects.get(slug="generated-0")
+    return {
+        "session_cookie": settings.SESSION_COOKIE_NAME,
+        "sessions": sessions,
+        "big_article": {"id": big.pk, "url": big.get_absolute_url()},
+        "quiet_article": {"id": quiet.pk, "url": quiet.get_absolute_url()},
+        "static_css": _static_url("css/site.css"),
+    }
+
+
+def _static_url(path: str) -> str:
+    from django.templatetags.static import static
+
+    return static(path)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--articles", type=int, default=50)
+    parser.add_argument("--comments", type=int, default=0)
+    parser.add_argument("--users", type=int, default=4)
+    parser.add_argument("--rate-limit", type=int, default=1_000_000, help="Posts per user.")
+    args = parser.parse_args()
+    django.setup()
+    data = build(
+        articles=args.articles, comments=args.comments, users=args.users, rate_limit=args.rate_limit
+    )
+    print(json.dumps(data))
+
+
+if __name__ == "__main__":
+    main()

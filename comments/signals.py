@@ -1,0 +1,39 @@
+"""Anonymous page cache invalidation: a discussion change renews its article and the lists.
+
+Signals catch every path (services, admin, shell); counters updated with F() expressions are
+covered by the row written beside them (a like, a report, a moderation log entry).
+"""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from articles.models import Article
+from newsite import pagecache
+
+from .models import Comment, CommentLike, CommentReport, ModerationAction, ModerationSettings
+
+
+def _discussion_changed(article_id: int) -> None:
+    slug = Article.objects.filter(pk=article_id).values_list("slug", flat=True).first()
+    if slug:
+        pagecache.invalidate(pagecache.LISTS, pagecache.article_generation(slug))
+
+
+@receiver([post_save, post_delete], sender=Comment)
+def comment_changed(sender, instance: Comment, **kwargs) -> None:
+    _discussion_changed(instance.article_id)
+
+
+@receiver([post_save, post_delete], sender=CommentLike)
+@receiver([post_save, post_delete], sender=CommentReport)
+@receiver([post_save, post_delete], sender=ModerationAction)
+def comment_activity(sender, instance, **kwargs) -> None:
+    article_id = Comment.objects.filter(pk=instance.comment_id).values_list("article_id", flat=True)
+    if article_id:
+        _discussion_changed(article_id[0])
+
+
+@receiver(post_save, sender=ModerationSettings)
+def rules_changed(sender, **kwargs) -> None:
+    # Whether comments are open shows on every article page.
+    pagecache.invalidate(pagecache.GLOBAL)

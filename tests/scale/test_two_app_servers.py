@@ -1,0 +1,82 @@
+"""Two gunicorn instances on one database and one cache behave as one site.
+
+On the default run they share a SQLite file and its database cache; under .ci/run's second
+pass (DATABASE_URL + REDIS_URL) they share PostgreSQL and Redis.
+"""
+
+import os
+import re
+import uuid
+
+import pytest
+import requests
+
+from benchmarks.harness import running_site
+
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+RATE_LIMIT = 3
+
+
+@pytest.fixture(scope="module")
+def site():
+    with running_site(
+        database_url=os.environ.get("DATABASE_URL"),
+        redis_url=os.environ.get("REDIS_URL"),
+        instances=2,
+        workers=1,
+        fixture_args=("--articles", "3", "--users", "1", "--rate-limit", str(RATE_LIMIT)),
+    ) as running:
+        yield running
+
+
+def reader(site) -> requests.Session:
+    session = requests.Session()
+    session.cookies.set(site.data["session_cookie"], site.data["sessions"][0], domain="127.0.0.1")
+    return session
+
+
+def post_comment(session: requests.Session, base: str, site, body: str) -> requests.Response:
+    article = site.data["big_article"]
+    page = session.get(base + article["url"], timeout=10)
+    token = CSRF_INPUT.search(page.text)
+    assert token, "the signed-in article page has a comment form"
+    return session.post(
+        f"{base}/comments/articles/{article['id']}/post/",
+        data={"csrfmiddlewaretoken": token[1], "body": body, "client_token": uuid.uuid4().hex},
+        headers={"Referer": base + article["url"]},
+        allow_redirects=False,
+        timeout=10,
+    )
+
+
+def test_write_on_a_is_seen_on_b_and_invalidates_b_s_page_cache(site):
+    a, b = site.urls
+    url = site.data["big_article"]["url"]
+    anonymous = requests.Session()
+    anonymous.get(b + url, timeout=10)
+    assert anonymous.get(b + url, timeout=10).headers["X-Page-Cache"] == "hit"
+
+    body = f"Seen everywhere {uuid.uuid4().hex[:8]}"
+    response = post_comment(reader(site), a, site, body)
+    assert response.status_code == 302
+
+    fresh = anonymous.get(b + url, timeout=10)
+    assert fresh.headers["X-Page-Cache"] == "miss"
+    assert body in fresh.text
+    assert "Set-Cookie" not in fresh.headers
+    assert "public" in fresh.headers["Cache-Control"]
+
+
+def test_rate_limit_reached_on_a_holds_on_b(site):
+    a, b = site.urls
+    session = reader(site)
+    accepted = 1  # the comment of the test above, when it ran first
+    for n in range(RATE_LIMIT + 1):
+        response = post_comment(session, a, site, f"Quick comment {n} {uuid.uuid4().hex[:6]}")
+        if response.status_code != 302:
+            break
+        accepted += 1
+    assert accepted <= RATE_LIMIT + 1
+    refused = post_comment(session, b, site, "One more, through the other server")
+    assert refused.status_code == 200
+    assert "You are commenting too quickly" in refused.text

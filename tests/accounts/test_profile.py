@@ -43,7 +43,13 @@ def test_header_links_the_signed_in_name_to_the_reader_page(client, reader):
 def test_reader_page_shows_own_comments_only(client, reader, article):
     other = UserFactory()
     make_comment(article, reader, "My *own* view")
-    make_comment(article, reader, "Still waiting", status=Comment.Status.PENDING)
+    make_comment(
+        article,
+        reader,
+        "Still waiting",
+        status=Comment.Status.PENDING,
+        moderation_reason="First comments are checked by a moderator.",
+    )
     make_comment(article, reader, "Gone", deleted_at="2026-01-01T00:00Z")
     make_comment(article, reader, "Spam link", status=Comment.Status.SPAM)
     make_comment(article, other, "Somebody else's view")
@@ -53,6 +59,7 @@ def test_reader_page_shows_own_comments_only(client, reader, article):
     assert "My <em>own</em> view" in html
     assert "Still waiting" in html
     assert "Awaiting moderation" in html
+    assert "First comments are checked by a moderator." in html
     assert "Somebody else" not in html
     assert "Gone" not in html
     assert "Spam link" not in html

@@ -94,6 +94,13 @@ def test_signup_refuses_bad_display_names(client, display_name, error):
     assert not mail.outbox
 
 
+def test_signup_refuses_a_weak_password(client):
+    response = signup(client, password1="password", password2="password")
+    assert response.status_code == 200
+    assert "This password is too common." in response.content.decode()
+    assert not User.objects.exists()
+
+
 def test_display_name_markup_is_escaped(client):
     signup(client, display_name='<script>alert("x")</script>')
     client.post(last_link("/accounts/confirm-email/"))

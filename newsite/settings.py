@@ -216,6 +216,8 @@ ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 # One address per reader; "change" adds the new one and drops the old once it is verified.
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+# Tell a reader by mail when their password or address changes (a hijack is noticed).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_USER_DISPLAY = "accounts.adapter.user_display"
 # allauth's own limits, spelled out so a reviewer sees them (counted in the shared cache).
 ACCOUNT_RATE_LIMITS = {

@@ -122,6 +122,9 @@ def test_password_reset_and_change_work(client):
     assert response["Location"] == reverse("account_change_password")
     user.refresh_from_db()
     assert user.check_password("another passphrase 8")
+    # The owner hears about it, in case it was not them.
+    assert mail.outbox[-1].to == [user.email]
+    assert "password" in mail.outbox[-1].subject.lower()
 
 
 def test_email_change_takes_effect_after_verification(client):

@@ -387,9 +387,6 @@ class CommentAdmin(admin.ModelAdmin):
         except (CommentError, RestrictionError) as error:
             self.message_user(request, str(error), messages.ERROR)
 
-    def save_related(self, request, form, formsets, change):
-        pass  # the inlines are read-only history
-
     def _restrict(self, request, author: User, restriction: str, until_date) -> None:
         if restriction == RESTRICT.SUSPEND:
             day = until_date or timezone.localdate() + datetime.timedelta(days=SUSPENSION_DAYS)

@@ -9,6 +9,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 
 from articles.models import Article, Source, Tag
 
@@ -55,7 +56,8 @@ class ArticleFeed(Feed):
         return item.title
 
     def item_description(self, item: Article) -> str:
-        return description(item)
+        # RSS descriptions and Atom type="html" summaries are HTML: plain text is escaped.
+        return escape(description(item))
 
     def item_link(self, item: Article) -> str:
         return article_url(item)

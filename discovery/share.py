@@ -85,6 +85,8 @@ def mastodon_share_url(*, instance: str, title: str, url: str) -> str:
     return f"https://{instance}/share?" + _query(text=f"{title} {url}")
 
 
+# A Mastodon handle: @user@host (user names are letters, digits and underscores).
+_HANDLE = re.compile(r"@?[a-z0-9_]+@(?P<host>[^@]+)")
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _TLD = re.compile(r"^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
 
@@ -97,8 +99,9 @@ def clean_instance(value: str) -> str | None:
     address, so the redirect can only ever go to `https://<host>/share`.
     """
     host = value.strip().lower()
-    if host.startswith("@") or (host.count("@") == 1 and "/" not in host and ":" not in host):
-        host = host.rpartition("@")[2]
+    handle = _HANDLE.fullmatch(host)
+    if handle:
+        host = handle["host"]
     for scheme in ("https://", "http://"):
         if host.startswith(scheme):
             host = host[len(scheme) :]

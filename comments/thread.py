@@ -10,6 +10,7 @@ import uuid
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.urls import reverse
@@ -48,6 +49,10 @@ def store_draft(request: HttpRequest, article: Article, *, body: str, parent: st
 
 
 def read_draft(request: HttpRequest, article: Article) -> dict | None:
+    # Without a session cookie there is no draft; touching the session would mark the page
+    # "Vary: Cookie" and keep it out of the anonymous page cache.
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return None
     return request.session.get(DRAFTS_SESSION_KEY, {}).get(str(article.pk))
 
 

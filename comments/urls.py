@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/report/", views.comment_report, name="report"),
     path("<int:pk>/request-review/", views.comment_request_review, name="request-review"),
     path("articles/<int:article_id>/post/", views.comment_create, name="create"),
+    path("articles/<int:article_id>/draft/", views.comment_draft, name="draft"),
     path("articles/<int:article_id>/follow/", views.thread_follow, name="follow"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -83,6 +83,32 @@ def fragment_errors(request: HttpRequest, form) -> HttpResponse:
     return render(request, "comments/_errors.html", {"form": form}, status=400)
 
 
+def keep_draft_and_log_in(request: HttpRequest, article: Article) -> HttpResponse:
+    store_draft(
+        request,
+        article,
+        body=request.POST.get("body", ""),
+        parent=request.POST.get("parent", ""),
+    )
+    login_url = login_url_for(article)
+    if wants_fragment(request):
+        return JsonResponse({"login_url": login_url}, status=401)
+    messages.info(request, "Log in to post your comment. We have kept what you wrote.")
+    return redirect(login_url)
+
+
+# The anonymous reader's form carries no CSRF token, so the article page stays cacheable for
+# everyone without a cookie; all this endpoint can do is put a draft into the poster's own
+# session and send them to log in. Signed-in readers post to comment_create, with CSRF.
+@csrf_exempt
+@require_POST
+def comment_draft(request: HttpRequest, article_id: int) -> HttpResponse:
+    article = get_object_or_404(public_articles(), pk=article_id)
+    if request.user.is_authenticated:
+        return redirect(f"{article.get_absolute_url()}#comments")
+    return keep_draft_and_log_in(request, article)
+
+
 @require_POST
 def comment_create(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(public_articles(), pk=article_id)
@@ -91,17 +117,8 @@ def comment_create(request: HttpRequest, article_id: int) -> HttpResponse:
         request.POST, form_id=f"reply{parent_field}" if parent_field.isdigit() else "new"
     )
     if not request.user.is_authenticated:
-        store_draft(
-            request,
-            article,
-            body=request.POST.get("body", ""),
-            parent=request.POST.get("parent", ""),
-        )
-        login_url = login_url_for(article)
-        if wants_fragment(request):
-            return JsonResponse({"login_url": login_url}, status=401)
-        messages.info(request, "Log in to post your comment. We have kept what you wrote.")
-        return redirect(login_url)
+        # Typically a session that expired while the reader was writing.
+        return keep_draft_and_log_in(request, article)
 
     parent = None
     if form.is_valid():

@@ -53,6 +53,25 @@ def test_anonymous_post_keeps_draft_across_login(client, rules, article, reader)
     assert ">\n</textarea>" in html
 
 
+def test_anonymous_form_posts_a_draft_without_csrf(rules, article, reader):
+    from django.test import Client
+
+    csrf_client = Client(enforce_csrf_checks=True)
+    html = csrf_client.get(article.get_absolute_url()).content.decode()
+    draft_url = reverse("comments:draft", kwargs={"article_id": article.pk})
+    assert f'action="{draft_url}"' in html
+    response = csrf_client.post(draft_url, {"body": "Draft only"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert csrf_client.session["comment_drafts"][str(article.pk)]["body"] == "Draft only"
+    assert not Comment.objects.exists()
+    # Signed in, the draft endpoint neither posts nor stores anything.
+    csrf_client.force_login(reader)
+    csrf_client.post(draft_url, {"body": "Planted"})
+    assert not Comment.objects.exists()
+    assert "Planted" not in str(csrf_client.session.get("comment_drafts"))
+
+
 def test_post_redirects_to_permalink_which_opens_the_right_place(client, rules, article, reader):
     client.force_login(reader)
     response = post_comment(client, article, "Hello *there*")

@@ -1,0 +1,54 @@
+"""Comment writes make the anonymous readers' cached article page (and listings) stale."""
+
+import pytest
+from django.test import Client
+
+from comments import services
+
+pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
+
+
+def anonymous_page(url: str) -> str:
+    return Client().get(url).content.decode()  # a fresh client: no cookies, cacheable
+
+
+def test_new_edited_and_deleted_comments_reach_cached_pages(
+    rules, article, reader, django_capture_on_commit_callbacks
+):
+    url = article.get_absolute_url()
+    assert "0 comments" in anonymous_page("/")
+    assert "Fresh words" not in anonymous_page(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = services.comment_create(article=article, author=reader, body="Fresh words")
+    assert "Fresh words" in anonymous_page(url)
+    assert "1 comment<" in anonymous_page("/")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_edit(comment=comment, editor=reader, body="Better words")
+    assert "Better words" in anonymous_page(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_delete(comment=comment, user=reader)
+    assert "Comment deleted" in anonymous_page(url)
+    assert "0 comments" in anonymous_page("/")
+
+
+def test_moderation_reaches_cached_pages(
+    rules, article, reader, moderator, django_capture_on_commit_callbacks
+):
+    comment = services.comment_create(article=article, author=reader, body="Borderline")
+    url = article.get_absolute_url()
+    assert "Borderline" in anonymous_page(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_set_status(comment=comment, status="hidden", moderator=moderator)
+    assert "Borderline" not in anonymous_page(url)
+
+
+def test_article_page_with_comment_form_is_cacheable_for_anonymous_readers(rules, article, reader):
+    """The anonymous draft form carries no CSRF token and reading needs no session."""
+    services.comment_create(article=article, author=reader, body="Cached words")
+    first = Client().get(article.get_absolute_url())
+    second = Client().get(article.get_absolute_url())
+    assert first["X-Page-Cache"] == "miss"
+    assert second["X-Page-Cache"] == "hit"
+    assert "Cached words" in second.content.decode()
+    assert "csrfmiddlewaretoken" not in second.content.decode()
+    assert not second.cookies

@@ -7,7 +7,6 @@ touches the development data or the test database.
 import contextlib
 import json
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -16,14 +15,13 @@ import tempfile
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
-CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def free_port() -> int:
@@ -37,6 +35,7 @@ class Site:
     env: dict[str, str]
     urls: list[str] = field(default_factory=list)
     data: dict = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
     processes: list[subprocess.Popen] = field(default_factory=list)
 
     def manage(self, *args: str, capture: bool = False) -> str:
@@ -99,8 +98,13 @@ def running_site(
     workers: int = 2,
     threads: int = 4,
     fixture_args: tuple[str, ...] = (),
+    instance_env: list[dict[str, str]] | None = None,
+    before_start: Callable[[Site], None] | None = None,
 ) -> Iterator[Site]:
-    """Migrate a scratch database, build data, and serve it from `instances` gunicorns."""
+    """Migrate a scratch database, build data, and serve it from `instances` gunicorns.
+
+    `instance_env` adds variables per instance; `before_start` runs once the data is built.
+    """
     with scratch_database(database_url) as url:
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS"))},
@@ -114,7 +118,9 @@ def running_site(
         if redis_url:
             env["REDIS_URL"] = redis_url
         site = Site(env=env)
+        started = time.perf_counter()
         site.manage("migrate", "--noinput", "-v0")
+        site.timings["migrate"] = time.perf_counter() - started
         site.manage("createcachetable", "-v0")
         site.manage("collectstatic", "--noinput", "-v0")
         output = subprocess.run(  # noqa: S603 - our own interpreter and module
@@ -126,8 +132,11 @@ def running_site(
             check=True,
         ).stdout
         site.data = json.loads(output.strip().splitlines()[-1])
+        if before_start:
+            before_start(site)
         try:
-            for _ in range(instances):
+            started = time.perf_counter()
+            for number in range(instances):
                 port = free_port()
                 process = subprocess.Popen(  # noqa: S603 - our own gunicorn
                     [
@@ -146,7 +155,7 @@ def running_site(
                         "/dev/null",
                     ],
                     cwd=ROOT,
-                    env=env,
+                    env={**env, **(instance_env[number] if instance_env else {})},
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.PIPE,
                 )
@@ -154,6 +163,7 @@ def running_site(
                 site.urls.append(f"http://127.0.0.1:{port}")
             for url_, process in zip(site.urls, site.processes, strict=True):
                 wait_until_up(url_, process)
+            site.timings["launch_to_first_200"] = time.perf_counter() - started
             yield site
         finally:
             for process in site.processes:

@@ -13,7 +13,9 @@ import random
 import django
 
 
-def build(*, articles: int, comments: int, users: int, rate_limit: int) -> dict:
+def build(
+    *, articles: int, comments: int, medium_comments: int, users: int, rate_limit: int
+) -> dict:
     from allauth.account.models import EmailAddress
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -23,8 +25,7 @@ def build(*, articles: int, comments: int, users: int, rate_limit: int) -> dict:
 
     from accounts.models import User
     from articles.models import Article, Tag
-    from comments.models import Comment, ModerationSettings
-    from comments.rendering import render_comment_markdown
+    from comments.models import ModerationSettings
 
     call_command("load_seeds", verbosity=0)
     rules = ModerationSettings.load()
@@ -56,31 +57,10 @@ def build(*, articles: int, comments: int, users: int, rate_limit: int) -> dict:
         readers.append(user)
 
     big = Article.objects.get(seed_file__startswith="000_")
-    html = render_comment_markdown("A *considered* reply with a [link](https://example.com).")
-    top_level: list[Comment] = []
-    batch = []
-    for n in range(comments):
-        parent = rng.choice(top_level) if top_level and n % 3 else None
-        comment = Comment(
-            article=big,
-            author=readers[n % len(readers)] if readers else None,
-            parent=parent,
-            body="A *considered* reply with a [link](https://example.com).",
-            body_html=html,
-            status=Comment.Status.PUBLISHED,
-        )
-        if parent is None:
-            comment.save()
-            top_level.append(comment)
-        else:
-            batch.append(comment)
-        if len(batch) >= 500:
-            Comment.objects.bulk_create(batch)
-            batch = []
-    Comment.objects.bulk_create(batch)
-    Article.objects.filter(pk=big.pk).update(
-        comment_count=Comment.objects.filter(article=big).count()
-    )
+    _discussion(big, comments, readers, rng)
+    medium = Article.objects.filter(slug="generated-1").first()
+    if medium:
+        _discussion(medium, medium_comments, readers, rng)
 
     sessions = []
     for user in readers:
@@ -93,12 +73,46 @@ def build(*, articles: int, comments: int, users: int, rate_limit: int) -> dict:
 
     quiet = Article.objects.get(slug="generated-0")
     return {
+        "medium_article": {"url": medium.get_absolute_url()} if medium else None,
         "session_cookie": settings.SESSION_COOKIE_NAME,
         "sessions": sessions,
         "big_article": {"id": big.pk, "url": big.get_absolute_url()},
         "quiet_article": {"id": quiet.pk, "url": quiet.get_absolute_url()},
         "static_css": _static_url("css/site.css"),
     }
+
+
+def _discussion(article, count: int, readers: list, rng: random.Random) -> None:
+    """`count` published comments, a third of them top-level and the rest replies."""
+    from articles.models import Article
+    from comments.models import Comment
+    from comments.rendering import render_comment_markdown
+
+    source = "A *considered* reply with a [link](https://example.com)."
+    html = render_comment_markdown(source)
+    top_level: list[Comment] = []
+    replies: list[Comment] = []
+    for n in range(count):
+        parent = rng.choice(top_level) if top_level and n % 3 else None
+        comment = Comment(
+            article=article,
+            author=readers[n % len(readers)] if readers else None,
+            parent=parent,
+            root=parent,  # replies answer top-level comments: depth 1
+            depth=1 if parent else 0,
+            body=source,
+            body_html=html,
+            status=Comment.Status.PUBLISHED,
+        )
+        if parent is None:
+            comment.save()
+            top_level.append(comment)
+        else:
+            replies.append(comment)
+    Comment.objects.bulk_create(replies, batch_size=500)
+    Article.objects.filter(pk=article.pk).update(
+        comment_count=Comment.objects.filter(article=article).count()
+    )
 
 
 def _static_url(path: str) -> str:
@@ -111,12 +125,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=50)
     parser.add_argument("--comments", type=int, default=0)
+    parser.add_argument("--medium-comments", type=int, default=0)
     parser.add_argument("--users", type=int, default=4)
     parser.add_argument("--rate-limit", type=int, default=1_000_000, help="Posts per user.")
     args = parser.parse_args()
     django.setup()
     data = build(
-        articles=args.articles, comments=args.comments, users=args.users, rate_limit=args.rate_limit
+        articles=args.articles,
+        comments=args.comments,
+        medium_comments=args.medium_comments,
+        users=args.users,
+        rate_limit=args.rate_limit,
     )
     print(json.dumps(data))
 

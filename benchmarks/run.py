@@ -1,0 +1,350 @@
+"""`make bench`: the reading and writing paths under gunicorn, as figures and ratios to S.
+
+S is whitenoise serving a static file the size of the article page, the fastest thing this
+stack can do. Read scenarios run with wrk (Debian's package), interleaved with S and repeated,
+and report the median run; posting runs with Python threads because each post needs a CSRF
+token and a session. Everything targets 127.0.0.1 only.
+
+    python -m benchmarks.run [--seconds 5] [--rounds 2] [--mixed-seconds 60] [--burst 600]
+"""
+
+import argparse
+import datetime as dt
+import os
+import platform
+import re
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass
+
+import requests
+
+from .harness import ROOT, Site, running_site
+
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+TARGETS = {
+    "anonymous article, cache hit": 0.7,
+    "home, cache hit": 0.7,
+    "article with 50 comments, uncached": 0.12,
+    "signed-in article": 0.25,
+    "304 repeat view": 0.4,
+}
+
+
+@dataclass
+class Result:
+    name: str
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int = 0
+
+
+def wrk(url: str, *, seconds: int, connections: int, headers: dict[str, str]) -> Result:
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: .*", out)
+    return Result(
+        "",
+        rps,
+        _ms(re.search(r"50%\s+([\d.]+\w+)", out)[1]),
+        _ms(re.search(r"99%\s+([\d.]+\w+)", out)[1]),
+        int(errors[1]) if errors else 0 + (1 if socket_errors else 0),
+    )
+
+
+def _ms(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}[unit]
+
+
+def fetch(url: str, headers: dict[str, str] | None = None) -> urllib.request.addinfourl:
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - loopback
+    return urllib.request.urlopen(request, timeout=10)  # noqa: S310
+
+
+def read_scenarios(site: Site, cached: str, uncached: str) -> dict[str, tuple[str, dict]]:
+    data = site.data
+    article = data["big_article"]["url"]
+    cookie = {"Cookie": f"{data['session_cookie']}={data['sessions'][0]}"}
+    etag = fetch(cached + article).headers["ETag"]
+    return {
+        "S: static file, same size": (cached + "/static/bench/page.html", {}),
+        "anonymous article, cache hit": (cached + article, {}),
+        "anonymous article (2,000 comments), uncached": (uncached + article, {}),
+        "article with 50 comments, uncached": (uncached + data["medium_article"]["url"], {}),
+        "home, cache hit": (cached + "/", {}),
+        "signed-in article": (cached + article, cookie),
+        "304 repeat view": (cached + article, {"If-None-Match": etag}),
+    }
+
+
+def run_reads(site: Site, *, seconds: int, rounds: int, connections: int) -> list[Result]:
+    cached, uncached = site.urls
+    scenarios = read_scenarios(site, cached, uncached)
+    for url, headers in scenarios.values():  # warm caches and connections
+        try:
+            fetch(url, headers).read()
+        except urllib.error.HTTPError as response:
+            assert response.code == 304, f"{url}: {response.code}"
+    runs: dict[str, list[Result]] = {name: [] for name in scenarios}
+    for _ in range(rounds):
+        for name, (url, headers) in scenarios.items():
+            runs[name].append(wrk(url, seconds=seconds, connections=connections, headers=headers))
+            # Interleave S between scenarios so drift hits both sides of each ratio alike.
+            if not name.startswith("S:"):
+                first = next(iter(scenarios))
+                url_s, headers_s = scenarios[first]
+                runs[first].append(
+                    wrk(url_s, seconds=seconds, connections=connections, headers=headers_s)
+                )
+    results = []
+    for name, measured in runs.items():
+        median = sorted(measured, key=lambda r: r.rps)[len(measured) // 2]
+        median.name = name
+        median.errors = sum(r.errors for r in measured)
+        results.append(median)
+    return results
+
+
+class Poster:
+    """A signed-in reader posting comments through the real form (CSRF token and all)."""
+
+    def __init__(self, site: Site, base: str, session_key: str) -> None:
+        self.base = base
+        self.article = site.data["big_article"]
+        self.http = requests.Session()
+        self.http.cookies.set(site.data["session_cookie"], session_key, domain="127.0.0.1")
+        page = self.http.get(base + self.article["url"], timeout=10).text
+        self.token = CSRF_INPUT.search(page)[1]
+
+    def post(self, body: str) -> requests.Response:
+        return self.http.post(
+            f"{self.base}/comments/articles/{self.article['id']}/post/",
+            data={
+                "csrfmiddlewaretoken": self.token,
+                "body": body,
+                "client_token": uuid.uuid4().hex,
+            },
+            headers={"Referer": self.base + self.article["url"]},
+            allow_redirects=False,
+            timeout=30,
+        )
+
+
+def post_burst(site: Site, *, total: int, clients: int, tag: str) -> tuple[Result, int]:
+    base = site.urls[0]
+    posters = [Poster(site, base, key) for key in site.data["sessions"][:clients]]
+    latencies: list[float] = []
+    acknowledged = errors = 0
+    lock = threading.Lock()
+    counter = iter(range(total))
+
+    def work(poster: Poster) -> None:
+        nonlocal acknowledged, errors
+        for n in counter:
+            started = time.perf_counter()
+            try:
+                ok = poster.post(f"{tag} comment {n} {uuid.uuid4().hex[:8]}").status_code == 302
+            except requests.RequestException:
+                ok = False
+            with lock:
+                latencies.append((time.perf_counter() - started) * 1000)
+                acknowledged += ok
+                errors += not ok
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=work, args=(p,)) for p in posters]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    quantiles = statistics.quantiles(latencies, n=100)
+    result = Result(
+        f"comment posts ({clients} clients)", total / elapsed, quantiles[49], quantiles[98], errors
+    )
+    return result, acknowledged
+
+
+def mixed_load(site: Site, *, seconds: int, clients: int, tag: str) -> tuple[Result, int]:
+    """Readers on the article page, one request in twenty a comment post."""
+    base = site.urls[0]
+    posters = [Poster(site, base, key) for key in site.data["sessions"][:clients]]
+    url = base + site.data["big_article"]["url"]
+    deadline = time.monotonic() + seconds
+    latencies: list[float] = []
+    acknowledged = errors = requests_done = 0
+    lock = threading.Lock()
+
+    def work(number: int, poster: Poster) -> None:
+        nonlocal acknowledged, errors, requests_done
+        reader = requests.Session()
+        n = 0
+        while time.monotonic() < deadline:
+            n += 1
+            started = time.perf_counter()
+            try:
+                if (n + number) % 20 == 0:
+                    ok = poster.post(f"{tag} mixed {number}-{n}").status_code == 302
+                    with lock:
+                        acknowledged += ok
+                else:
+                    ok = reader.get(url, timeout=30).status_code == 200
+            except requests.RequestException:
+                ok = False
+            with lock:
+                latencies.append((time.perf_counter() - started) * 1000)
+                errors += not ok
+                requests_done += 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=work, args=item) for item in enumerate(posters)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    quantiles = statistics.quantiles(latencies, n=100)
+    result = Result(
+        f"mixed: {clients} readers, 5% posts, {seconds} s",
+        requests_done / elapsed,
+        quantiles[49],
+        quantiles[98],
+        errors,
+    )
+    return result, acknowledged
+
+
+def stored_comments(site: Site, tag: str) -> int:
+    url = site.env["DATABASE_URL"]
+    query = "SELECT COUNT(*) FROM comments_comment WHERE body LIKE %s"
+    if url.startswith("sqlite"):
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
+            return db.execute(query.replace("%s", "?"), (f"{tag}%",)).fetchone()[0]
+    import psycopg
+
+    with psycopg.connect(url) as db:
+        return db.execute(query, (f"{tag}%",)).fetchone()[0]
+
+
+def copy_page_as_static(site: Site) -> None:
+    """S: whitenoise serves a file as large as the article page."""
+    folder = ROOT / "staticfiles" / "bench"
+    folder.mkdir(parents=True, exist_ok=True)
+    article = site.data["big_article"]["url"]
+    html = subprocess.run(  # noqa: S603 - our own interpreter
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.test import Client; "
+            f"print(Client().get('{article}', HTTP_HOST='127.0.0.1').content.decode(), end='')",
+        ],
+        cwd=ROOT,
+        env=site.env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    (folder / "page.html").write_text(html)
+
+
+def table(results: list[Result], baseline: float) -> str:
+    lines = [
+        "| scenario | req/s | p50 ms | p99 ms | ratio to S | target | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        target = TARGETS.get(r.name)
+        ratio = r.rps / baseline if baseline else 0
+        mark = "" if target is None else (f"≥ {target}" + (" ✓" if ratio >= target else " ✗"))
+        lines.append(
+            f"| {r.name} | {r.rps:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | "
+            f"{ratio:.2f} | {mark} | {r.errors} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=5, help="per wrk run")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--mixed-seconds", type=int, default=60)
+    parser.add_argument("--burst", type=int, default=600)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() + 1)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: apt-get install wrk")
+
+    database_url, redis_url = os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL")
+    backend = "PostgreSQL + Redis" if redis_url else "SQLite + database cache"
+    with running_site(
+        database_url=database_url,
+        redis_url=redis_url,
+        instances=2,
+        workers=args.workers,
+        fixture_args=(
+            "--articles",
+            "50",
+            "--comments",
+            "2000",
+            "--medium-comments",
+            "50",
+            "--users",
+            str(args.clients),
+        ),
+        # The second instance renders every time: the uncached figures.
+        instance_env=[{}, {"DJANGO_PAGE_CACHE": "0"}],
+        before_start=copy_page_as_static,
+    ) as site:
+        reads = run_reads(
+            site, seconds=args.seconds, rounds=args.rounds, connections=args.connections
+        )
+        tag = f"bench-{uuid.uuid4().hex[:6]}"
+        burst, burst_ok = post_burst(site, total=args.burst, clients=args.clients, tag=tag + "b")
+        mixed, mixed_ok = mixed_load(
+            site, seconds=args.mixed_seconds, clients=args.clients, tag=tag + "m"
+        )
+        stored_burst = stored_comments(site, tag + "b")
+        stored_mixed = stored_comments(site, tag + "m")
+        timings = site.timings
+
+    baseline = reads[0].rps
+    print(
+        f"\n## {dt.date.today()} · {backend} · {platform.node()} "
+        f"({os.cpu_count()} cores, {platform.python_implementation()} "
+        f"{platform.python_version()}) · gunicorn gthread, {args.workers} workers x 4 threads\n"
+    )
+    print(table([*reads, burst, mixed], baseline))
+    print(
+        f"\nBurst: {burst_ok} acknowledged, {stored_burst} stored "
+        f"({'exactly one row each' if burst_ok == stored_burst else 'MISMATCH'})."
+    )
+    print(
+        f"Mixed: {mixed_ok} posts acknowledged, {stored_mixed} stored "
+        f"({'exactly one row each' if mixed_ok == stored_mixed else 'MISMATCH'})."
+    )
+    print(
+        f"Cold start: migrate on an empty database {timings['migrate']:.2f} s; "
+        f"launch to first 200 {timings['launch_to_first_200']:.2f} s (two instances)."
+    )
+    if burst_ok != stored_burst or mixed_ok != stored_mixed or burst.errors or mixed.errors:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+"""A reader shares the seed article: copy link, Mastodon (remembered), and the header search."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from playwright.sync_api import Browser, Page, Route, expect
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TITLE = "The Japanese government will reportedly stop buying Huawei and ZTE devices"
+
+
+@pytest.fixture
+def article_url(live_server):
+    call_command("load_seeds", verbosity=0)
+    from articles.models import Article
+
+    return live_server.url + Article.objects.get().get_absolute_url()
+
+
+def _fake_mastodon(page: Page) -> list[str]:
+    """Answer for mastodon.social here: the test never leaves the machine."""
+    visited: list[str] = []
+
+    def answer(route: Route) -> None:
+        visited.append(route.request.url)
+        route.fulfill(status=200, content_type="text/html", body="<title>Mastodon</title>")
+
+    page.route("https://mastodon.social/**", answer)
+    return visited
+
+
+def test_share_block_with_javascript(article_url, page: Page, output_path):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(article_url)
+    share = page.get_by_role("region", name="Share this story")
+    expect(share).to_contain_text("Let us know in the comments below, or share it:")
+    expect(share.get_by_role("link", name=re.compile("^Reddit"))).to_have_attribute(
+        "rel", "noopener noreferrer"
+    )
+
+    share.get_by_role("button", name="Copy link").click()
+    expect(share.get_by_role("status")).to_have_text("Link copied.")
+    # The canonical address (SITE_URL), whatever host the page was reached through.
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == settings.SITE_URL + article_url.removeprefix(page.url.split("/articles/")[0])
+    # The Web Share button appears only where the browser can share.
+    can_share = page.evaluate("typeof navigator.share === 'function'")
+    native = share.get_by_role("button", name="More ways to share…")
+    expect(native).to_be_visible() if can_share else expect(native).to_be_hidden()
+    page.screenshot(path=output_path("share.png"), full_page=True)
+
+    visited = _fake_mastodon(page)
+    share.get_by_label("Share on Mastodon: your server").fill("@ada@Mastodon.Social")
+    share.get_by_role("button", name="Share on Mastodon").click()
+    expect(page).to_have_title("Mastodon")
+    assert visited[0].startswith("https://mastodon.social/share?text=The%20Japanese%20government")
+
+    page.goto(article_url)
+    expect(page.get_by_label("Share on Mastodon: your server")).to_have_value(
+        "@ada@Mastodon.Social"
+    )
+
+
+def test_share_block_without_javascript(article_url, browser: Browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(article_url)
+    share = page.get_by_role("region", name="Share this story")
+    expect(share.get_by_role("button", name="Copy link")).to_be_hidden()
+    expect(share.get_by_label("Link to this story")).to_be_visible()
+    expect(share.get_by_role("button", name="More ways to share…")).to_be_hidden()
+
+    visited = _fake_mastodon(page)
+    share.get_by_label("Share on Mastodon: your server").fill("not a server/evil")
+    share.get_by_role("button", name="Share on Mastodon").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Share on Mastodon")
+    expect(page.locator(".errorlist")).to_contain_text("is not a server name")
+    page.get_by_label("Your Mastodon server").fill("mastodon.social")
+    page.get_by_role("button", name="Share on Mastodon").click()
+    expect(page).to_have_title("Mastodon")
+    assert visited
+    assert visited[0].startswith("https://mastodon.social/share?text=")
+    context.close()
+
+
+def test_header_search_finds_the_seed_article(article_url, page: Page):
+    page.goto(article_url)
+    search = page.get_by_role("search", name="Site search")
+    search.get_by_label("Search articles").fill("huawei devices")
+    search.get_by_label("Search articles").press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Search")
+    expect(page.get_by_role("status")).to_have_text("1 result for “huawei devices”.")
+    result = page.get_by_role("link", name=TITLE)
+    expect(result).to_be_visible()
+    expect(result.locator("mark").first).to_have_text("Huawei")

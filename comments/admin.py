@@ -307,7 +307,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Article", ordering="article__title")
     def article_link(self, obj: Comment) -> str:
-        title = Truncator(obj.article.title).chars(60)
+        title = Truncator(obj.article.title).chars(40)
         return format_html(
             '<a href="{}#{}">{}</a>', obj.article.get_absolute_url(), obj.anchor, title
         )

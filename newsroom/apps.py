@@ -16,5 +16,5 @@ class NewsroomConfig(AppConfig):
 
     def ready(self) -> None:
         # newsroom comes after articles and comments in INSTALLED_APPS, so by the time its
-        # post_migrate fires, their permissions exist and the roles can pick them up.
+        # post_migrate fires (models.py exists for that), their permissions exist.
         post_migrate.connect(_sync_roles_after_migrate, sender=self)

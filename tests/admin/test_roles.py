@@ -185,3 +185,12 @@ def test_make_editor_dry_run_and_bad_address():
     assert not User.objects.filter(email="ghost@example.com").exists()
     with pytest.raises(CommandError):
         call_command("make_editor", "not-an-address")
+
+
+def test_roles_come_back_after_every_migrate():
+    """post_migrate (also sent after a test database flush) re-creates the roles."""
+    from django.core.management.sql import emit_post_migrate_signal
+
+    Group.objects.filter(name__in=ROLES).delete()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert set(Group.objects.filter(name__in=ROLES).values_list("name", flat=True)) == set(ROLES)

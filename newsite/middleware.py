@@ -1,8 +1,13 @@
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
 
 
 class PermissionsPolicyMiddleware:
@@ -28,3 +33,21 @@ class RejectNulBytesMiddleware:
             # Django answers SuspiciousOperation with a 400 and our 400.html.
             raise SuspiciousOperation("NUL byte in the request address")
         return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """The database down or locked past its timeout: a 503 "try again" page, not a crash."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.error("database unavailable for %s: %s", request.path, exception)
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response

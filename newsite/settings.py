@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "newsite.middleware.PermissionsPolicyMiddleware",
+    "newsite.middleware.DatabaseUnavailableMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
 
@@ -144,9 +145,11 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsite.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsite",
+            # Fail fast when Redis is away; the site carries on without its cache.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -72,7 +72,7 @@ def test_environment_drives_database_cache_and_hosts():
     )
     assert result.stdout.split() == [
         "django.db.backends.postgresql",
-        "django.core.cache.backends.redis.RedisCache",
+        "newsite.cache.ResilientRedisCache",
         "['news.example.com']",
     ], result.stderr
 

@@ -1,0 +1,42 @@
+"""A Redis cache that degrades instead of failing when Redis is down.
+
+Everything the cache holds can be rebuilt (pages, rate-limit counters, session copies backed
+by the database), so a lost Redis means slower pages, never errors. Each failure is logged.
+"""
+
+import logging
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+
+def _fail_soft(name: str, fallback):
+    method = getattr(RedisCache, name)
+
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except RedisError as error:
+            logger.warning("cache %s failed, continuing without the cache: %s", name, error)
+            return fallback(*args, **kwargs) if callable(fallback) else fallback
+
+    wrapper.__name__ = name
+    return wrapper
+
+
+class ResilientRedisCache(RedisCache):
+    get = _fail_soft("get", lambda key, default=None, version=None: default)
+    get_many = _fail_soft("get_many", {})
+    set = _fail_soft("set", None)
+    set_many = _fail_soft("set_many", lambda data, *args, **kwargs: list(data))
+    add = _fail_soft("add", False)
+    touch = _fail_soft("touch", False)
+    delete = _fail_soft("delete", False)
+    delete_many = _fail_soft("delete_many", None)
+    has_key = _fail_soft("has_key", False)
+    clear = _fail_soft("clear", None)
+    # Counters (rate limits) fail open: a missing Redis must not lock every reader out.
+    incr = _fail_soft("incr", lambda key, delta=1, version=None: delta)
+    decr = _fail_soft("decr", lambda key, delta=1, version=None: -delta)

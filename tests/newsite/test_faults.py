@@ -1,0 +1,47 @@
+"""Faults degrade the site without tracebacks: Redis down, the database down."""
+
+import pytest
+from django.core.cache import caches
+from django.db import OperationalError
+from django.test import Client
+
+from articles.models import Article
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+DEAD_REDIS = {
+    "default": {
+        "BACKEND": "newsite.cache.ResilientRedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+}
+
+
+@pytest.mark.page_cache
+def test_redis_down_pages_still_render_and_healthz_says_so(settings, caplog):
+    settings.CACHES = DEAD_REDIS
+    article = ArticleFactory(title="Still readable")
+    client = Client(raise_request_exception=False)
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert b"Still readable" in response.content
+    assert client.get("/").status_code == 200
+    health = client.get("/healthz")
+    assert health.status_code == 503
+    assert health.json()["cache"] == "unavailable"
+    assert "continuing without the cache" in caplog.text
+    assert caches["default"].incr("ratelimit:x") == 1  # counters fail open
+
+
+def test_database_down_gets_a_friendly_503(monkeypatch):
+    def down(*args, **kwargs):
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr(Article.objects, "published", down)
+    response = Client(raise_request_exception=False).get("/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert b"Back in a moment" in response.content
+    assert b"could not connect" not in response.content

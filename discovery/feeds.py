@@ -49,6 +49,10 @@ class ArticleFeed(Feed):
         kwargs = {"slug": obj.slug} if obj is not None else {}
         return absolute_url(reverse(self.url_name, kwargs=kwargs))
 
+    def feed_guid(self, obj) -> str:
+        # Atom's feed id: the home page would be shared by the RSS and Atom feeds.
+        return self.feed_url(obj)
+
     def author_name(self, obj) -> str:
         return settings.SITE_NAME
 
@@ -165,6 +169,9 @@ class CommentFeed(Feed):
 
     def feed_url(self, obj: Article) -> str:
         return absolute_url(reverse(self.url_name, kwargs={"slug": obj.slug}))
+
+    def feed_guid(self, obj: Article) -> str:
+        return self.feed_url(obj)
 
     def author_name(self, obj: Article) -> str:
         return settings.SITE_NAME

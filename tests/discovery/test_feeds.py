@@ -72,6 +72,10 @@ def test_site_feeds(client, newsroom, name, version, content_type):
     assert older.published_parsed[:6] == newsroom["old"].published_at.utctimetuple()[:6]
     self_links = [link.href for link in feed.feed.links if link.rel == "self"]
     assert self_links == [f"https://news.example{reverse(name)}"]
+    if version == "atom10":
+        assert feed.feed.id == self_links[0]
+    else:
+        assert [e.id for e in feed.entries] == [e.link for e in feed.entries]  # RSS guid
 
 
 @pytest.mark.parametrize(("suffix", "version"), [("rss", "rss20"), ("atom", "atom10")])

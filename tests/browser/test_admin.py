@@ -54,6 +54,8 @@ def test_editor_edits_publishes_restores_and_moderates(live_server, page: Page, 
     )
     spam = Comment.objects.create(article=seed, author=spammer, body="Cheap pills at example")
     staff("editor@example.com", EDITORS)
+    blocked: list[str] = []  # the admin screens must work under the strict CSP
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security" in m.text else None)
 
     sign_in(page, live_server.url, "editor@example.com")
     expect(page.locator("#dashboard-pending")).to_contain_text("1 awaiting moderation")
@@ -110,6 +112,7 @@ def test_editor_edits_publishes_restores_and_moderates(live_server, page: Page, 
     assert spammer.is_banned
     assert spam.status == "spam"
     assert spam.moderation_actions.get().moderator.email == "editor@example.com"
+    assert blocked == []
 
 
 def test_moderator_cannot_open_the_article_change_page(live_server, page: Page, output_path):

@@ -247,7 +247,9 @@ SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
 SOCIALACCOUNT_QUERY_EMAIL = True
 
 # E-mail: the console in development, SMTP from the environment in production.
-EMAIL_BACKEND = os.environ.get(
+# Every message goes through the outbox (newsite/mail.py), which retries what fails.
+EMAIL_BACKEND = "newsite.mail.OutboxEmailBackend"
+EMAIL_DELIVERY_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG or not os.environ.get("EMAIL_HOST")

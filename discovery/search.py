@@ -147,7 +147,7 @@ class SqliteResults:
         with connection.cursor() as cursor:
             cursor.execute(sql, [*marks, *marks, *marks, *params, limit, page.start])
             rows = cursor.fetchall()
-        articles = Article.objects.for_listing().in_bulk([row[0] for row in rows])
+        articles = Article.objects.defer("body", "body_html").in_bulk([row[0] for row in rows])
         return [
             SearchHit(
                 article=articles[pk],
@@ -186,7 +186,7 @@ class PostgresResults:
     def __getitem__(self, page: slice) -> list[SearchHit]:
         articles = (
             self._matching()
-            .for_listing()
+            .defer("body", "body_html")
             .annotate(
                 rank=SearchRank(search_vector(), self.query),
                 title_html=self._headline("title", highlight_all=True),

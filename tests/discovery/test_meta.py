@@ -142,3 +142,28 @@ def test_reading_time_from_word_count(client):
     assert "· 4 min read" in html
     short = ArticleFactory(body="Three short words.")
     assert "· 1 min read" in client.get(short.get_absolute_url()).content.decode()
+
+
+def test_metadata_as_extruct_reads_it(client, article):
+    """The structured-data extractor search engines' tools are modelled on agrees with us."""
+    import extruct
+
+    CommentFactory(article=article, body="Well </script> said", author__display_name="Ada")
+    Article.objects.filter(pk=article.pk).update(comment_count=1)
+    html = client.get(article.get_absolute_url()).content.decode()
+    data = extruct.extract(
+        html, base_url="https://news.example/", syntaxes=["json-ld", "opengraph"]
+    )
+
+    [news] = data["json-ld"]
+    assert news["@type"] == "NewsArticle"
+    assert news["headline"] == "Japan stops buying Huawei & ZTE devices"
+    assert news["keywords"] == ["Security", "Tech"]
+    assert news["commentCount"] == 1
+    assert news["comment"][0]["text"] == "Well </script> said"
+    assert news["publisher"]["name"] == "newsite"
+    [graph] = data["opengraph"]
+    properties = graph["properties"]
+    assert ("og:type", "article") in properties
+    assert ("og:url", "https://news.example/articles/japan-huawei/") in properties
+    assert [value for key, value in properties if key == "article:tag"] == ["Security", "Tech"]

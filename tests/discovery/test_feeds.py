@@ -1,4 +1,5 @@
 from datetime import timedelta
+from xml.etree import ElementTree
 
 import feedparser
 import pytest
@@ -169,3 +170,55 @@ def test_alternate_links_on_listing_pages(client, newsroom):
         link["href"] for link in source.link("alternate")
     }
     assert Article.objects.count() == 4
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.mark.parametrize(
+    "name", ["discovery:feed-atom", "discovery:tag-feed-atom", "discovery:comment-feed-atom"]
+)
+def test_atom_feeds_have_what_rfc_4287_requires(client, newsroom, name):
+    """The feed validator's Atom rules that can be checked offline."""
+    CommentFactory(article=newsroom["old"])
+    kwargs = (
+        {"slug": "older"} if "comment" in name else {"slug": "security"} if "tag" in name else {}
+    )
+    root = ElementTree.fromstring(client.get(reverse(name, kwargs=kwargs)).content)  # noqa: S314
+
+    for element in ("id", "title", "updated"):
+        assert root.find(ATOM + element).text
+    assert root.find(f"{ATOM}author/{ATOM}name").text == "newsite"
+    assert [link.get("rel") for link in root.findall(ATOM + "link")] == ["alternate", "self"]
+    entries = root.findall(ATOM + "entry")
+    assert entries
+    ids = [entry.find(ATOM + "id").text for entry in entries]
+    assert len(set(ids)) == len(ids)
+    for entry in entries:
+        assert entry.find(ATOM + "title").text
+        assert entry.find(ATOM + "updated").text
+        assert entry.find(ATOM + "link").get("href").startswith("https://news.example/")
+
+
+@pytest.mark.parametrize(
+    "name", ["discovery:feed-rss", "discovery:source-feed-rss", "discovery:comment-feed-rss"]
+)
+def test_rss_feeds_have_what_rss_2_requires(client, newsroom, name):
+    """The feed validator's RSS 2.0 rules (and its atom:link self advice) checked offline."""
+    CommentFactory(article=newsroom["old"])
+    kwargs = (
+        {"slug": "older"} if "comment" in name else {"slug": "reuters"} if "source" in name else {}
+    )
+    root = ElementTree.fromstring(client.get(reverse(name, kwargs=kwargs)).content)  # noqa: S314
+    channel = root.find("channel")
+
+    assert root.get("version") == "2.0"
+    for element in ("title", "link", "description", "lastBuildDate"):
+        assert channel.find(element).text
+    assert channel.find(ATOM + "link").get("rel") == "self"
+    items = channel.findall("item")
+    assert items
+    for item in items:
+        assert item.find("title").text
+        assert item.find("guid").text == item.find("link").text
+        assert item.find("pubDate").text.endswith("+0000")

@@ -108,7 +108,7 @@ def thread_context(
         .sorted_by(sort)
     )
     page = Paginator(top_level, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
-    threads = list(page.object_list)
+    threads = list(page.object_list) if page.paginator.count else []
     replies: list[Comment] = []
     if threads:
         replies = list(

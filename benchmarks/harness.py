@@ -37,6 +37,11 @@ class Site:
     data: dict = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     processes: list[subprocess.Popen] = field(default_factory=list)
+    log: Path | None = None
+
+    def errors(self) -> str:
+        """What the servers logged at WARNING and above (tracebacks included)."""
+        return self.log.read_text() if self.log else ""
 
     def manage(self, *args: str, capture: bool = False) -> str:
         result = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
@@ -117,7 +122,7 @@ def running_site(
         }
         if redis_url:
             env["REDIS_URL"] = redis_url
-        site = Site(env=env)
+        site = Site(env=env, log=Path(tempfile.mkdtemp(prefix="newsite-log-")) / "server.log")
         started = time.perf_counter()
         site.manage("migrate", "--noinput", "-v0")
         site.timings["migrate"] = time.perf_counter() - started
@@ -134,6 +139,7 @@ def running_site(
         site.data = json.loads(output.strip().splitlines()[-1])
         if before_start:
             before_start(site)
+        log = site.log.open("a")
         try:
             started = time.perf_counter()
             for number in range(instances):
@@ -157,7 +163,7 @@ def running_site(
                     cwd=ROOT,
                     env={**env, **(instance_env[number] if instance_env else {})},
                     stdout=subprocess.DEVNULL,
-                    stderr=subprocess.PIPE,
+                    stderr=log,
                 )
                 site.processes.append(process)
                 site.urls.append(f"http://127.0.0.1:{port}")
@@ -173,3 +179,4 @@ def running_site(
                     process.wait(timeout=15)
                 except subprocess.TimeoutExpired:
                     process.kill()
+            log.close()

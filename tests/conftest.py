@@ -1,7 +1,11 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 
 from tests.factories import ArticleFactory, SourceFactory, TagFactory  # noqa: F401
+
+# Live-server threads would keep persistent connections open past the test database's teardown.
+settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 
 @pytest.fixture(autouse=True)

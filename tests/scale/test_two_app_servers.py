@@ -24,14 +24,15 @@ def site():
         redis_url=os.environ.get("REDIS_URL"),
         instances=2,
         workers=1,
-        fixture_args=("--articles", "3", "--users", "1", "--rate-limit", str(RATE_LIMIT)),
+        fixture_args=("--articles", "3", "--users", "2", "--rate-limit", str(RATE_LIMIT)),
     ) as running:
         yield running
 
 
-def reader(site) -> requests.Session:
+def reader(site, number: int = 0) -> requests.Session:
     session = requests.Session()
-    session.cookies.set(site.data["session_cookie"], site.data["sessions"][0], domain="127.0.0.1")
+    key = site.data["sessions"][number]
+    session.cookies.set(site.data["session_cookie"], key, domain="127.0.0.1")
     return session
 
 
@@ -80,3 +81,31 @@ def test_rate_limit_reached_on_a_holds_on_b(site):
     refused = post_comment(session, b, site, "One more, through the other server")
     assert refused.status_code == 200
     assert "You are commenting too quickly" in refused.text
+
+
+def test_ten_parallel_posts_of_one_comment_store_exactly_one(site):
+    """A double click times ten, spread over both servers: one comment, no 5xx."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    a, b = site.urls
+    article = site.data["big_article"]
+    session = reader(site, 1)  # the first reader is rate limited by now
+    token = CSRF_INPUT.search(session.get(a + article["url"], timeout=10).text)[1]
+    body = f"Posted ten times at once {uuid.uuid4().hex[:8]}"
+    client_token = uuid.uuid4().hex
+
+    def post(number: int) -> int:
+        base = (a, b)[number % 2]
+        return session.post(
+            f"{base}/comments/articles/{article['id']}/post/",
+            data={"csrfmiddlewaretoken": token, "body": body, "client_token": client_token},
+            headers={"Referer": base + article["url"]},
+            allow_redirects=False,
+            timeout=30,
+        ).status_code
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        statuses = list(pool.map(post, range(10)))
+    assert all(status < 500 for status in statuses), (statuses, site.errors()[-5000:])
+    page = requests.get(b + article["url"], timeout=10).text
+    assert page.count(f"<p>{body}</p>") == 1  # the body shows once (JSON-LD repeats it as data)

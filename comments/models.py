@@ -45,7 +45,7 @@ class CommentQuerySet(models.QuerySet):
         return self.order_by("-is_pinned", *Comment.SORTS.get(sort, Comment.SORTS["best"]))
 
     def with_author(self) -> CommentQuerySet:
-        return self.select_related("author")
+        return self.select_related("author", "reply_to__author")
 
     def pending_review(self) -> CommentQuerySet:
         """The moderation queue: held by a rule, hidden by reports, or a review requested."""
@@ -87,6 +87,10 @@ class Comment(models.Model):
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="+", editable=False
     )
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    # The comment actually answered, when the depth cap attached the reply higher up.
+    reply_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
     body = models.TextField(help_text="Markdown source, as the reader wrote it.")
     body_html = models.TextField(
         blank=True, editable=False, help_text="Rendered from body on save."
@@ -158,6 +162,11 @@ class Comment(models.Model):
     @property
     def author_name(self) -> str:
         return self.author.public_name if self.author_id else "deleted user"
+
+    @property
+    def answered(self) -> Comment | None:
+        """The comment this one answers (its parent, unless the depth cap moved it up)."""
+        return self.reply_to if self.reply_to_id else self.parent
 
     @property
     def is_deleted(self) -> bool:

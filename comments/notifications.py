@@ -78,7 +78,7 @@ def build_messages(comment: Comment) -> list[EmailMessage]:
         return []
     messages: list[EmailMessage] = []
     told = {comment.author_id}
-    parent = comment.parent
+    parent = comment.answered
     if parent is not None and parent.author is not None and parent.author_id not in told:
         recipient = parent.author
         if recipient.notify_on_reply and recipient.email and recipient.is_active:
@@ -112,7 +112,9 @@ def send_comment_notifications(comment_id: int) -> int:
     """Send what build_messages() decides; returns how many were sent, 0 on any failure."""
     try:
         comment = (
-            Comment.objects.select_related("article", "author", "parent__author")
+            Comment.objects.select_related(
+                "article", "author", "parent__author", "reply_to__author"
+            )
             .filter(pk=comment_id)
             .first()
         )

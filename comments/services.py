@@ -253,10 +253,12 @@ def comment_create(
     body = normalise_body(body)
     validate_body(body, rules=rules)
 
+    reply_to = None
     if parent is not None:
         if parent.article_id != article.pk or not parent.is_published or parent.is_deleted:
             raise InvalidParent()
         while parent.depth >= MAX_DEPTH:
+            reply_to = reply_to or parent
             parent = parent.parent
 
     since = timezone.now() - timedelta(minutes=10)
@@ -290,6 +292,7 @@ def comment_create(
         parent=parent,
         root_id=(parent.root_id or parent.pk) if parent else None,
         depth=parent.depth + 1 if parent else 0,
+        reply_to=reply_to,
         body=body,
         status=status,
         moderation_reason=reason,

@@ -36,6 +36,25 @@ def test_reply_emails_parent_author_after_commit(
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
+def test_reply_beyond_depth_cap_emails_the_answered_author(
+    rules, article, reader, other_reader, django_capture_on_commit_callbacks
+):
+    third = UserFactory(display_name="Third")
+    chain = [services.comment_create(article=article, author=reader, body="level 0")]
+    for depth, author in enumerate([other_reader, reader, third], start=1):
+        chain.append(
+            services.comment_create(
+                article=article, author=author, body=f"level {depth}", parent=chain[-1]
+            )
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        deep = services.comment_create(
+            article=article, author=other_reader, body="too deep", parent=chain[3]
+        )
+    assert deep.parent_id == chain[2].pk
+    assert [m.to for m in mail.outbox] == [[third.email]]
+
+
 def test_no_reply_email_when_opted_out_or_replying_to_self(
     rules, article, reader, other_reader, django_capture_on_commit_callbacks
 ):

@@ -177,6 +177,9 @@ def test_reply_depth_is_capped_and_deeper_replies_attach_to_deepest_allowed(
     assert [c.depth for c in chain] == [0, 1, 2, 3, 3, 3]
     assert chain[4].parent_id == chain[2].pk
     assert chain[5].parent_id == chain[2].pk
+    # The answered comment is remembered, for the "in reply to" line and the reply e-mail.
+    assert [c.reply_to_id for c in chain[3:]] == [None, chain[3].pk, chain[4].pk]
+    assert chain[5].answered == chain[4]
     assert {c.root_id for c in chain[1:]} == {chain[0].pk}
 
 

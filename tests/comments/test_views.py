@@ -200,6 +200,19 @@ def test_reply_through_form_and_reply_page(client, rules, article, reader, other
     assert response["Location"] == reply.get_absolute_url()
 
 
+def test_reply_beyond_depth_cap_says_whom_it_answers(client, rules, article, reader):
+    chain = [services.comment_create(article=article, author=reader, body="level 0")]
+    for depth in range(1, 5):
+        chain.append(
+            services.comment_create(
+                article=article, author=UserFactory(), body=f"level {depth}", parent=chain[-1]
+            )
+        )
+    html = client.get(article.get_absolute_url()).content.decode()
+    answered = chain[3]
+    assert f'in reply to <a href="#c{answered.pk}">{answered.author_name}</a>' in html
+
+
 def test_reply_with_crafted_parent_from_other_article_refused(client, rules, article, reader):
     elsewhere = services.comment_create(article=ArticleFactory(), author=reader, body="There")
     client.force_login(reader)

@@ -99,11 +99,20 @@ class AuthorFilter(admin.SimpleListFilter):
                 return [(str(author.pk), f"{author.public_name} ({author.email})")]
         return []
 
+    author_field = "author_id"
+
     def queryset(self, request, queryset):
         value = self.value()
         if value and value.isdigit():
-            return queryset.filter(author_id=int(value))
+            return queryset.filter(**{self.author_field: int(value)})
         return queryset
+
+
+class CommentAuthorFilter(AuthorFilter):
+    """Decisions about one author's comments; reached from a comment's author record."""
+
+    title = "comment author"
+    author_field = "comment__author_id"
 
 
 class ReportReasonFilter(admin.SimpleListFilter):
@@ -358,13 +367,16 @@ class CommentAdmin(admin.ModelAdmin):
         else:
             standing = "May post."
         url = reverse("admin:comments_comment_changelist") + f"?author={author.pk}"
+        log = reverse("admin:comments_moderationaction_changelist") + f"?author={author.pk}"
         return format_html(
-            '{} Joined {}. <a href="{}">All {} comments</a>: {}.',
+            '{} Joined {}. <a href="{}">All {} comments</a>: {}. '
+            '<a href="{}">Moderation history of their comments</a>.',
             standing,
             f"{timezone.localtime(author.date_joined):%d %B %Y}",
             url,
             sum(by_status.values()),
             summary,
+            log,
         )
 
     # --- the change page: a decision, a pin, the author's posting ---------------------------
@@ -481,7 +493,7 @@ class ModerationActionAdmin(admin.ModelAdmin):
     """The audit log of every moderation decision; read-only."""
 
     list_display = ("created_at", "action", "moderator", "comment_link", "note")
-    list_filter = ("action", "created_at")
+    list_filter = ("action", CommentAuthorFilter, "created_at")
     list_select_related = ("moderator", "comment")
     search_fields = ("note", "moderator__email")
     date_hierarchy = "created_at"

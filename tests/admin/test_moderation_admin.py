@@ -164,6 +164,16 @@ def test_comment_page_shows_the_authors_record(editor_client, article):
     assert len(theirs) == 3
     assert {c.author_id for c in theirs} == {author.pk}
 
+    # Their moderation history across all their comments, nobody else's.
+    ModerationAction.objects.create(comment=comment, action="hidden", note="Theirs")
+    other = make_comment(article, UserFactory())
+    ModerationAction.objects.create(comment=other, action="hidden", note="Not theirs")
+    log = reverse("admin:comments_moderationaction_changelist") + f"?author={author.pk}"
+    assert log in html.replace("&amp;", "&")
+    page = editor_client.get(log).content.decode()
+    assert "Theirs" in page
+    assert "Not theirs" not in page
+
 
 def test_suspend_author_until_a_date_from_the_comment_page(editor_client, editor, article):
     author = UserFactory()

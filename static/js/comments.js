@@ -83,7 +83,7 @@
     if (button.disabled) { return; }  // a double click sends one request
     button.disabled = true;
     var errors = form.querySelector("[data-comment-errors]");
-    fetch(form.action, {
+    fetch(form.getAttribute("action"), {
       method: "POST", body: new FormData(form), headers: HEADERS, credentials: "same-origin"
     }).then(function (response) {
       if (response.status === 401) {
@@ -142,7 +142,7 @@
   function onLike(event) {
     var form = event.target;
     event.preventDefault();
-    fetch(form.action, {
+    fetch(form.getAttribute("action"), {
       method: "POST", body: new FormData(form), headers: HEADERS, credentials: "same-origin"
     }).then(function (response) {
       if (!response.ok) { form.submit(); return; }

@@ -74,12 +74,14 @@ def test_sign_up_verify_post_reply_edit_delete(live_server, article, page: Page,
         article=article, author=grace, body="Ships were queueing.", parent=Comment.objects.get()
     )
     page.reload()
+    page.evaluate("window.sameDocument = true")  # the inline reply must not reload the page
     theirs = comment_item(page, "Ships were queueing.")
     theirs.locator("[data-reply-link]").first.click()
     page.get_by_label("Your reply").fill("Thanks, Grace.")
     page.get_by_role("button", name="Post reply").click()
     reply = comment_item(page, "Thanks, Grace.")
     expect(reply).to_be_visible()
+    assert page.evaluate("window.sameDocument") is True
     assert Comment.objects.get(body="Thanks, Grace.").parent.body == "Ships were queueing."
 
     # Edit within the window: marked "edited".
@@ -138,8 +140,10 @@ def test_reports_hide_comment_after_threshold(live_server, article, browser, pag
 
 
 def test_keyboard_only_posting(live_server, article, context: BrowserContext, page: Page):
+    comment_create(article=article, author=UserFactory(), body="Worth a like")
     sign_in(context, live_server, UserFactory(display_name="Kay"))
     page.goto(live_server.url + article.get_absolute_url())
+    page.evaluate("window.sameDocument = true")  # gone if anything reloads the page
     for _ in range(40):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.name") == "body":
@@ -153,4 +157,11 @@ def test_keyboard_only_posting(live_server, article, context: BrowserContext, pa
     posted = comment_item(page, "Typed with the keyboard only.")
     expect(posted).to_be_visible()
     expect(posted).to_be_focused()  # focus follows the new comment, for screen readers too
-    assert Comment.objects.get().body == "Typed with the keyboard only."
+    assert Comment.objects.filter(body="Typed with the keyboard only.").count() == 1
+
+    liked = comment_item(page, "Worth a like")
+    liked.get_by_role("button", name="Like").focus()
+    page.keyboard.press("Enter")
+    expect(liked.get_by_role("button", name="Liked")).to_have_attribute("aria-pressed", "true")
+    expect(liked.locator("[data-like-count]")).to_have_text("1 like")
+    assert page.evaluate("window.sameDocument") is True

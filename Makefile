@@ -9,7 +9,7 @@ export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 MANAGE := $(VENV)/bin/python manage.py
 
-.PHONY: run dev test install install-test lint format setup secret clean
+.PHONY: run dev test bench install install-test lint format setup secret clean
 
 run: install setup ## Install, migrate, load seeds, collect static, serve with gunicorn.
 	exec $(VENV)/bin/gunicorn -c newsite/gunicorn.conf.py
@@ -28,6 +28,10 @@ setup: .secret_key
 
 test: install-test .secret_key ## Install test dependencies and run the whole suite.
 	$(VENV)/bin/pytest
+
+bench: install-test .secret_key ## Load-test the site under gunicorn (SQLite; or DATABASE_URL + REDIS_URL).
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(VENV)/bin/python -m benchmarks.run $(BENCH_ARGS)
 
 lint: install-test
 	$(VENV)/bin/ruff check .

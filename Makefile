@@ -34,6 +34,7 @@ bench: install-test .secret_key ## Load-test the site under gunicorn (SQLite; or
 	$(VENV)/bin/python -m benchmarks.run $(BENCH_ARGS)
 
 lint: install-test
+	$(UV) pip check --python $(VENV)/bin/python
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run

@@ -63,7 +63,11 @@ def render_comment(request: HttpRequest, comment: Comment, *, status: int = 200)
     return render(
         request,
         "comments/_comment.html",
-        {"comment": comment, "article": comment.article},
+        {
+            "comment": comment,
+            "article": comment.article,
+            "comments_are_open": services.comments_open(comment.article),
+        },
         status=status,
     )
 

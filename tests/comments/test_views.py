@@ -125,14 +125,18 @@ def test_invalid_comment_reshows_form_with_text_and_message(client, rules, artic
 
 
 def test_post_to_closed_article_refused(client, rules, reader):
-    article = ArticleFactory(comments_open=False)
+    article = ArticleFactory()
+    earlier = services.comment_create(article=article, author=UserFactory(), body="Earlier")
+    Article.objects.filter(pk=article.pk).update(comments_open=False)
     client.force_login(reader)
     response = post_comment(client, article)
     assert "Comments are closed on this article." in response.content.decode()
-    assert not Comment.objects.exists()
+    assert Comment.objects.count() == 1
     html = client.get(article.get_absolute_url()).content.decode()
     assert "Comments are closed on this article." in html
     assert 'name="body"' not in html
+    assert "Earlier" in html  # the discussion stays readable
+    assert reverse("comments:reply", kwargs={"pk": earlier.pk}) not in html
 
 
 def test_post_to_draft_article_is_404(client, rules, reader):

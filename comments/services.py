@@ -426,9 +426,12 @@ def comment_unlike(*, comment: Comment, user) -> bool:
 
 
 def comment_report(*, comment: Comment, reporter, reason: str, detail: str = "") -> CommentReport:
-    """A reader flags a comment; enough reports hide it until a moderator reviews it."""
-    if reporter is None or not reporter.is_authenticated:
-        raise CommentError("Please log in to report a comment.")
+    """A reader flags a comment; enough reports hide it until a moderator reviews it.
+
+    Reporters need a verified address, like posters: throwaway accounts must not be able to
+    hide other people's comments.
+    """
+    ensure_can_post(reporter)
     _ensure_public(comment)
     if comment.author_id == reporter.pk:
         raise CannotReportOwn()

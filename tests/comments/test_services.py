@@ -298,6 +298,15 @@ def test_report_once_per_reader_and_threshold_hides_pending_review(rules, articl
     assert CommentReport.objects.filter(comment=comment).count() == 2
 
 
+def test_unverified_accounts_cannot_report(rules, article, reader):
+    comment = post(article, reader)
+    with pytest.raises(services.EmailNotVerified):
+        services.comment_report(
+            comment=comment, reporter=UserFactory(verified=False), reason="spam"
+        )
+    assert comment.report_count == 0
+
+
 def test_cannot_report_own_comment_or_with_unknown_reason(rules, article, reader, other_reader):
     comment = post(article, reader)
     with pytest.raises(services.CannotReportOwn):

@@ -9,12 +9,15 @@ changes with it (social sites cache images by URL).
 import hashlib
 import io
 import json
+import logging
 from functools import cache
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageDraw, ImageFont
+
+logger = logging.getLogger(__name__)
 
 WIDTH, HEIGHT = 1200, 630
 # Bump when the drawing changes, so every card is drawn again.
@@ -118,10 +121,14 @@ def article_card(article) -> tuple[str, bytes]:
         with default_storage.open(name, "rb") as stored:
             return digest, stored.read()
     png = render_card(title=article.title, tags=tags)
-    # Two first requests at once may both draw; the loser's copy (saved under another name)
-    # goes with the stale cards.
-    default_storage.save(name, ContentFile(png))
-    _remove_stale(folder, keep=name)
+    try:
+        # Two first requests at once may both draw; the loser's copy (saved under another name)
+        # goes with the stale cards.
+        default_storage.save(name, ContentFile(png))
+        _remove_stale(folder, keep=name)
+    except OSError:
+        # A read-only or full disk costs a redraw per request, never a broken og:image.
+        logger.warning("Cannot store the social card %s", name, exc_info=True)
     return digest, png
 
 

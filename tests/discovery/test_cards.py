@@ -81,3 +81,14 @@ def test_card_is_stored_once_and_redrawn_when_the_title_changes(client, django_a
 def test_card_of_a_draft_is_not_served(client):
     draft = ArticleFactory(status="draft")
     assert client.get(reverse("discovery:card", kwargs={"slug": draft.slug})).status_code == 404
+
+
+@pytest.mark.django_db
+def test_card_is_served_even_when_it_cannot_be_stored(client, settings, caplog):
+    settings.MEDIA_ROOT.parent.mkdir(parents=True, exist_ok=True)
+    settings.MEDIA_ROOT.write_text("a file where the media folder should be")
+    article = ArticleFactory()
+    response = client.get(reverse("discovery:card", kwargs={"slug": article.slug}))
+    assert response.status_code == 200
+    assert Image.open(io.BytesIO(response.content)).size == (1200, 630)
+    assert "Cannot store the social card" in caplog.text

@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 
 
@@ -17,4 +17,9 @@ class DiscoveryConfig(AppConfig):
 
         # A later articles migration may rebuild the articles table (SQLite does that for many
         # ALTERs), which drops the triggers feeding the index: put them back after every migrate.
-        post_migrate.connect(ensure_search_index, sender=self)
+        # Sent for the articles app: Django sends post_migrate only to apps that have models.
+        post_migrate.connect(
+            ensure_search_index,
+            sender=apps.get_app_config("articles"),
+            dispatch_uid="discovery.ensure_search_index",
+        )

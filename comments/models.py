@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,17 +28,27 @@ class CommentQuerySet(models.QuerySet):
         """What Article.comment_count counts: published and not deleted by the author."""
         return self.published().filter(deleted_at__isnull=True)
 
+    @staticmethod
+    def _visible_q(user) -> Q:
+        visible = Q(status=Comment.Status.PUBLISHED)
+        if user is not None and user.is_authenticated:
+            visible |= Q(author=user, status__in=Comment.AUTHOR_VISIBLE_STATUSES)
+        return visible
+
     def visible_to(self, user) -> CommentQuerySet:
         """Published comments, plus the reader's own held or hidden ones (shown with why)."""
-        if user is None or not user.is_authenticated:
-            return self.published()
-        return self.filter(
-            Q(status=Comment.Status.PUBLISHED)
-            | Q(author=user, status__in=Comment.AUTHOR_VISIBLE_STATUSES)
-        )
+        return self.filter(self._visible_q(user))
 
     def top_level(self) -> CommentQuerySet:
         return self.filter(parent__isnull=True)
+
+    def threads_visible_to(self, user) -> CommentQuerySet:
+        """Top-level comments a page lists: the visible ones, and unpublished ones that still
+        have published replies (shown as a placeholder so those replies keep their place)."""
+        published_reply = Comment.objects.filter(
+            root=OuterRef("pk"), status=Comment.Status.PUBLISHED
+        )
+        return self.top_level().filter(self._visible_q(user) | Q(Exists(published_reply)))
 
     def sorted_by(self, sort: str) -> CommentQuerySet:
         """Top-level order for a thread: the editor's pick first, then the reader's choice."""
@@ -175,6 +185,17 @@ class Comment(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    def is_visible_to(self, user) -> bool:
+        """The Python twin of CommentQuerySet.visible_to, for comments already fetched."""
+        if self.is_published:
+            return True
+        return bool(
+            user is not None
+            and user.is_authenticated
+            and self.author_id == user.pk
+            and self.status in self.AUTHOR_VISIBLE_STATUSES
+        )
 
     @property
     def is_counted(self) -> bool:

@@ -91,6 +91,23 @@ def mark_for_reader(comments: list[Comment], user, rules: ModerationSettings) ->
         comment.editable = comment.is_own and can_edit(comment, user, rules)
         if not hasattr(comment, "children"):
             comment.children = []
+        if not hasattr(comment, "is_placeholder"):
+            comment.is_placeholder = False
+
+
+def _prune(comment: Comment, user) -> bool:
+    """Keep a comment if the reader may see it or it leads to one they may see."""
+    comment.children = [child for child in comment.children if _prune(child, user)]
+    comment.is_placeholder = not comment.is_visible_to(user)
+    return not comment.is_placeholder or bool(comment.children)
+
+
+def _flatten(comments: list[Comment]) -> list[Comment]:
+    found: list[Comment] = []
+    for comment in comments:
+        found.append(comment)
+        found.extend(_flatten(comment.children))
+    return found
 
 
 def thread_context(
@@ -101,9 +118,8 @@ def thread_context(
     rules = ModerationSettings.load()
     sort = sort_from(request)
     top_level = (
-        Comment.objects.visible_to(user)
-        .filter(article=article)
-        .top_level()
+        Comment.objects.filter(article=article)
+        .threads_visible_to(user)
         .with_author()
         .sorted_by(sort)
     )
@@ -111,18 +127,23 @@ def thread_context(
     threads = list(page.object_list) if page.paginator.count else []
     replies: list[Comment] = []
     if threads:
+        # Every reply of these threads, whatever its status: unpublished ones are pruned below
+        # or kept as bodiless placeholders when published replies hang beneath them.
         replies = list(
-            Comment.objects.visible_to(user)
-            .filter(root_id__in=[c.pk for c in threads])
+            Comment.objects.filter(root_id__in=[c.pk for c in threads])
             .with_author()
             .order_by("created_at", "id")
         )
-    mark_for_reader(threads + replies, user, rules)
     by_id = {c.pk: c for c in threads + replies}
+    for comment in by_id.values():
+        comment.children = []
     for reply in replies:  # oldest first, so parents come before their replies
         parent = by_id.get(reply.parent_id)
         if parent is not None:
             parent.children.append(reply)
+    threads = [c for c in threads if _prune(c, user)]
+    shown = _flatten(threads)
+    mark_for_reader(shown, user, rules)
 
     is_open = comments_open(article, rules)
     post_refusal = ""
@@ -155,9 +176,8 @@ def thread_context(
 def page_number_for(comment: Comment, user, sort: str) -> int:
     """Which page of top-level threads holds this comment's thread, in this sort order."""
     ids = list(
-        Comment.objects.visible_to(user)
-        .filter(article_id=comment.article_id)
-        .top_level()
+        Comment.objects.filter(article_id=comment.article_id)
+        .threads_visible_to(user)
         .sorted_by(sort)
         .values_list("id", flat=True)
     )

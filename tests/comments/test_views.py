@@ -399,3 +399,28 @@ def test_article_page_has_no_inline_script_or_style(client, rules, article, read
     assert "style=" not in html
     assert " onclick=" not in html
     assert 'src="/static/js/comments.js" defer' in html
+
+
+@pytest.mark.parametrize("depth", [0, 1])
+def test_unpublished_comment_with_published_replies_keeps_its_place_without_its_text(
+    client, rules, article, reader, other_reader, moderator, depth
+):
+    """Hiding a comment must not hide the published replies under it, nor show its text."""
+    top = services.comment_create(article=article, author=reader, body="Top words")
+    target = top
+    if depth:
+        target = services.comment_create(
+            article=article, author=reader, body="Middle words", parent=top
+        )
+    services.comment_create(article=article, author=other_reader, body="Answer", parent=target)
+    lonely = services.comment_create(article=article, author=other_reader, body="Lonely spam")
+    services.comment_set_status(comment=target, status="removed", moderator=moderator)
+    services.comment_set_status(comment=lonely, status="spam", moderator=moderator)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Answer" in html
+    assert "This comment is not shown." in html
+    assert f'id="c{target.pk}"' in html
+    assert "Middle words" not in html
+    assert ("Top words" in html) is bool(depth)
+    assert "Lonely spam" not in html
+    assert f'id="c{lonely.pk}"' not in html

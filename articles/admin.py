@@ -287,6 +287,17 @@ class ArticleAdmin(VersionAdmin):
                     ensure_version(article, user=request.user, comment="Before a bulk action.")
         return super().changelist_view(request, extra_context)
 
+    def delete_view(self, request, object_id, extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        if request.method == "GET" and article is not None and article.comments.exists():
+            self.message_user(
+                request,
+                "This article has a discussion, which a recovered article would not get back, "
+                "so it cannot be deleted here: unpublish it instead.",
+                messages.WARNING,
+            )
+        return super().delete_view(request, object_id, extra_context)
+
     def delete_model(self, request, obj):
         """Store the article as it was, so "Recover deleted articles" can bring it back."""
         _keep_before_delete([obj], user=request.user)

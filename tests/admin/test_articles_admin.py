@@ -332,3 +332,20 @@ def test_seed_upload_cannot_escape_its_folder(editor_client):
     editor_client.post(url, {"files": [_upload(SEED, name="../../evil.txt")]})
     article = Article.objects.get()
     assert article.seed_file == "evil.txt"
+
+
+def test_an_article_with_comments_is_unpublished_not_deleted(editor_client, superuser, client):
+    """Recovering an article would not bring its discussion back, so the admin refuses."""
+    from tests.admin.conftest import make_comment
+
+    article = ArticleFactory(title="Much discussed")
+    make_comment(article, UserFactory())
+    delete = reverse("admin:articles_article_delete", args=[article.pk])
+    for who in (editor_client, client):
+        if who is client:
+            client.force_login(superuser)
+        page = who.get(delete).content.decode()
+        assert "cannot be deleted here: unpublish it instead" in page
+        assert "delete the following types of objects" in page  # Django's own refusal
+        who.post(delete, {"post": "yes"})
+        assert Article.objects.filter(pk=article.pk).exists()

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
@@ -15,6 +16,8 @@ from tests.factories import ArticleFactory, UserFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "correct horse battery"
+SEED_FILE = settings.BASE_DIR / "seeds" / "000_bdaed668570d60b1.txt"
+BROKEN_SEED = settings.BASE_DIR / "tests" / "seed_fixtures" / "no_body.txt"
 SEED_TITLE = "The Japanese government will reportedly stop buying Huawei and ZTE devices"
 
 
@@ -105,6 +108,7 @@ def test_editor_edits_publishes_restores_and_moderates(live_server, page: Page, 
     page.get_by_role("link", name="Cheap pills at example").click()
     page.get_by_label("Decision").select_option("spam")
     page.get_by_label("Author's posting").select_option("ban")
+    page.screenshot(path=output_path("comment-change.png"), full_page=True)
     page.locator('input[name="_save"]').click()
     expect(page.locator(".messagelist")).to_contain_text("Banned from posting.")
     spammer.refresh_from_db()
@@ -112,6 +116,15 @@ def test_editor_edits_publishes_restores_and_moderates(live_server, page: Page, 
     assert spammer.is_banned
     assert spam.status == "spam"
     assert spam.moderation_actions.get().moderator.email == "editor@example.com"
+
+    # Upload seed files: one good, one broken; the report names the broken file and line.
+    page.goto(live_server.url + "/admin/articles/article/")
+    page.get_by_role("link", name="Import seed files").click()
+    page.get_by_label("Seed files").set_input_files([str(SEED_FILE), str(BROKEN_SEED)])
+    page.get_by_role("button", name="Import").click()
+    expect(page.locator("#report-heading")).to_contain_text("1 unchanged")
+    expect(page.locator("#import-errors")).to_contain_text("no_body.txt, line 1")
+    page.screenshot(path=output_path("import.png"), full_page=True)
     assert blocked == []
 
 

@@ -278,6 +278,7 @@ class ArticleAdmin(VersionAdmin):
         action = request.POST.get("action") if request.method == "POST" else None
         if action and self.has_change_permission(request):
             selected = request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
+            selected = [pk for pk in selected if pk.isdigit()]
             articles = self.get_queryset(request).filter(pk__in=selected)
             if action == "delete_selected" and request.POST.get("post"):
                 if self.has_delete_permission(request):

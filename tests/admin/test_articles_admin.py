@@ -349,3 +349,18 @@ def test_an_article_with_comments_is_unpublished_not_deleted(editor_client, supe
         assert "delete the following types of objects" in page  # Django's own refusal
         who.post(delete, {"post": "yes"})
         assert Article.objects.filter(pk=article.pk).exists()
+
+
+def test_compare_needs_two_versions_of_this_article(editor_client, moderator):
+    article, other = ArticleFactory(), ArticleFactory()
+    editor_client.post(
+        reverse("admin:articles_article_change", args=[other.pk]),
+        form_data(other, summary="Changed."),
+    )
+    foreign = Version.objects.get_for_object(other).first()
+    url = reverse("admin:articles_article_compare", args=[article.pk])
+    assert editor_client.get(url).status_code == 404
+    assert editor_client.get(url, {"from": "x", "to": "y"}).status_code == 404
+    assert editor_client.get(url, {"from": foreign.pk, "to": foreign.pk}).status_code == 404
+    editor_client.force_login(moderator)
+    assert editor_client.get(url, {"from": foreign.pk, "to": foreign.pk}).status_code == 403

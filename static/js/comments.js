@@ -28,7 +28,8 @@
 
   function draftKey(form) {
     var parent = form.querySelector("[name=parent]");
-    return "comment-draft:" + form.getAttribute("action") + ":" + (parent ? parent.value : "");
+    // Keyed by page, not form action: the anonymous draft form and the signed-in form share it.
+    return "comment-draft:" + window.location.pathname + ":" + (parent ? parent.value : "");
   }
 
   function keepDrafts(form) {

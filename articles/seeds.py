@@ -13,8 +13,8 @@ Nothing is lost silently: every line the parser drops is listed in ParsedArticle
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -37,6 +37,8 @@ SOURCE_LINE = re.compile(r"^sources?\s*:\s*(?P<names>.*)$", re.IGNORECASE)
 SOURCE_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
 SENTENCE_END = (".", "!", "?", '"', "'", ")", ":", "\u201d", "\u2019", "\u2026")
 HEADLINE_MAX_WORDS = 10
+# Unicode category Cc (C0, DEL and C1 controls) except tab and newline.
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class SeedError(ValueError):
@@ -67,7 +69,7 @@ class ParsedArticle:
     def paragraphs(self) -> list[str]:
         return self.body.split("\n\n") if self.body else []
 
-    @property
+    @cached_property
     def digest(self) -> str:
         from articles.models import content_digest
 
@@ -104,18 +106,12 @@ def parse_seed(text: str, *, name: str) -> ParsedArticle:
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise SeedError(name, "file is empty")
-    for number, char in _control_characters(text):
-        raise SeedError(name, f"control character U+{ord(char):04X} in text", number)
+    if match := CONTROL_CHARACTER.search(text):
+        number = text.count("\n", 0, match.start()) + 1
+        raise SeedError(name, f"control character U+{ord(match[0]):04X} in text", number)
     if text.startswith("---\n"):
         return _parse_front_matter(text, name=name)
     return _parse_scraped_text(text, name=name)
-
-
-def _control_characters(text: str):
-    for number, line in enumerate(text.split("\n"), start=1):
-        for char in line:
-            if unicodedata.category(char) == "Cc" and char != "\t":
-                yield number, char
 
 
 # --- scraped plain text -------------------------------------------------------------------

@@ -34,9 +34,7 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # The discussion under the article; a refused comment comes back as comment_form.
-        context.update(
-            thread_context(self.request, self.object, form=context.get("comment_form"))
-        )
+        context.update(thread_context(self.request, self.object, form=context.get("comment_form")))
         return context
 
 

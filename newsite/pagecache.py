@@ -8,11 +8,13 @@ affects after its transaction commits; a page stored under older tokens is then 
 Signed-in readers always get a fresh, private page.
 """
 
+import contextlib
 import hashlib
 import logging
+import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import wraps
 
 from django.conf import settings
@@ -38,12 +40,52 @@ def article_generation(slug: str) -> str:
 
 
 def _bump(*generations: str) -> None:
-    cache.set_many({key: uuid.uuid4().hex for key in generations}, None)
+    try:
+        cache.set_many({key: uuid.uuid4().hex for key in generations}, None)
+    except Exception:
+        # The write itself has committed; the cached pages expire on their own.
+        logger.exception("page cache invalidation failed for %s", generations)
 
 
-def invalidate(*generations: str) -> None:
+class _Invalidation:
+    """The tokens one transaction renews, sent together when it commits."""
+
+    def __init__(self) -> None:
+        self.generations: set[str] = set()
+        self.schedule = False
+
+    def __call__(self) -> None:
+        if self.schedule:
+            remember_next_publication()
+        if self.generations:
+            _bump(*self.generations)
+
+
+_deferred = threading.local()
+
+
+def invalidate(*generations: str, schedule: bool = False) -> None:
     """Replace the given generation tokens once the current transaction commits."""
-    transaction.on_commit(lambda: _bump(*generations))
+    batch = getattr(_deferred, "batch", None)
+    waiting = batch or _Invalidation()
+    waiting.generations.update(generations)
+    waiting.schedule |= schedule
+    if batch is None:
+        transaction.on_commit(waiting)  # runs at once outside a transaction
+
+
+@contextlib.contextmanager
+def deferred_invalidation() -> Iterator[None]:
+    """Collect the invalidations of many writes (a bulk import) and send each token once.
+
+    Use inside the transaction that makes the writes.
+    """
+    batch = _deferred.batch = _Invalidation()
+    try:
+        yield
+    finally:
+        _deferred.batch = None
+    transaction.on_commit(batch)
 
 
 def remember_next_publication() -> None:

@@ -135,3 +135,14 @@ def test_verbose_lists_every_file_and_what_was_dropped(folder):
     assert f"created  {SEED_NAME}" in out
     assert "left out line 4: stray headline 'ZTE ZMAX 2 Review'" in out
     assert "left out line 20: call to action" in out
+
+
+def test_same_title_gets_a_numbered_slug(tmp_path):
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (tmp_path / name).write_text("Same headline\n\nA standfirst.\n\nA body.\n")
+    load(str(tmp_path))
+    assert sorted(Article.objects.values_list("slug", flat=True)) == [
+        "same-headline",
+        "same-headline-2",
+        "same-headline-3",
+    ]

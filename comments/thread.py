@@ -18,6 +18,7 @@ from django.urls import reverse
 from articles.models import Article
 
 from .forms import CommentForm
+from .fragments import attach_headers
 from .models import Comment, CommentLike, ModerationSettings, ThreadSubscription
 from .services import CommentError, can_edit, comments_open, ensure_can_post
 
@@ -144,6 +145,7 @@ def thread_context(
     threads = [c for c in threads if _prune(c, user)]
     shown = _flatten(threads)
     mark_for_reader(shown, user, rules)
+    attach_headers(shown)
 
     is_open = comments_open(article, rules)
     post_refusal = ""

@@ -101,8 +101,9 @@ def test_scheduled_article_appears_when_due_without_a_write(
     assert scheduled.get_absolute_url().encode() in response.content
 
 
-def test_repeat_view_is_a_304_after_at_most_one_query(client, article,
-                                                      django_assert_max_num_queries):
+def test_repeat_view_is_a_304_after_at_most_one_query(
+    client, article, django_assert_max_num_queries
+):
     first = client.get(article.get_absolute_url())
     etag = first["ETag"]
     with django_assert_max_num_queries(1):

@@ -1,9 +1,9 @@
-"""Rendered comment headers, cached by content.
+"""Rendered comment fragments, cached by content.
 
-A header (author, time, badges, "in reply to") reads the same for every reader and costs most
-of a comment's rendering (date formatting above all). The key is a digest of everything it
-shows, so an entry can never be stale: it needs no invalidation, and a per-process cache
-(settings.CACHES["fragments"]) serves it without a network or database round trip.
+A header (author, time, badges, "in reply to") reads the same for every reader; a whole comment
+card reads the same for every reader who is not signed in. Each key is a digest of everything
+the fragment shows, so an entry can never be stale: it needs no invalidation, and a
+per-process cache (settings.CACHES["fragments"]) serves it without a network or database trip.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ HEADER_TEMPLATE = "comments/_comment_header.html"
 TIMEOUT = 60 * 60 * 24
 
 
-def _header_key(comment: Comment) -> str:
+def _header_facts(comment: Comment) -> tuple:
     reply_to = comment.reply_to if comment.reply_to_id else None
-    shown = (
+    return (
         comment.pk,
         comment.author_name,
         comment.created_at.isoformat(),
@@ -35,7 +35,27 @@ def _header_key(comment: Comment) -> str:
         reply_to.author_name if reply_to else "",
         get_current_timezone_name(),
     )
-    return "comment-header:" + hashlib.sha256(repr(shown).encode()).hexdigest()
+
+
+def _digest(prefix: str, facts: tuple) -> str:
+    return prefix + hashlib.sha256(repr(facts).encode()).hexdigest()
+
+
+def _header_key(comment: Comment) -> str:
+    return _digest("comment-header:", _header_facts(comment))
+
+
+def anonymous_card_key(comment: Comment, *, comments_are_open: bool) -> str:
+    """Everything an anonymous reader's card shows: header, body, status, likes, reply link."""
+    facts = (
+        *_header_facts(comment),
+        hashlib.sha256(comment.body_html.encode()).hexdigest(),
+        comment.status,
+        comment.like_count,
+        comment.is_placeholder,
+        comments_are_open,
+    )
+    return _digest("comment-card:", facts)
 
 
 def attach_headers(comments: Iterable[Comment]) -> None:
@@ -53,6 +73,15 @@ def attach_headers(comments: Iterable[Comment]) -> None:
         comment.header_html = mark_safe(found[key])  # noqa: S308 - our template's output
     if rendered:
         fragments.set_many(rendered, TIMEOUT)
+
+
+def cached(key: str, render) -> SafeString:
+    fragments = caches["fragments"]
+    html = fragments.get(key)
+    if html is None:
+        html = render()
+        fragments.set(key, html, TIMEOUT)
+    return mark_safe(html)  # noqa: S308 - our templates' output
 
 
 def header_html(comment: Comment) -> SafeString:

@@ -1,11 +1,33 @@
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection, connections
 
 from tests.factories import ArticleFactory, SourceFactory, TagFactory  # noqa: F401
 
 # Live-server threads would keep persistent connections open past the test database's teardown.
 settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """End stray sessions on the PostgreSQL test database before it is dropped.
+
+    After a Playwright test, Django code in the main thread can see a running event loop, and
+    asgiref then keeps its connection per context instead of per thread: a later test opens a
+    second connection and the first is never closed ("database is being accessed by other
+    users" at teardown, after every test passed).
+    """
+    yield
+    with django_db_blocker.unblock():
+        connections.close_all()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+        connections.close_all()
 
 
 @pytest.fixture(autouse=True)

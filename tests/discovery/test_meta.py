@@ -1,6 +1,7 @@
 import json
 from datetime import timedelta
 
+import extruct
 import pytest
 from django.utils import timezone
 
@@ -146,8 +147,6 @@ def test_reading_time_from_word_count(client):
 
 def test_metadata_as_extruct_reads_it(client, article):
     """The structured-data extractor search engines' tools are modelled on agrees with us."""
-    import extruct
-
     CommentFactory(article=article, body="Well </script> said", author__display_name="Ada")
     Article.objects.filter(pk=article.pk).update(comment_count=1)
     html = client.get(article.get_absolute_url()).content.decode()

@@ -15,7 +15,6 @@ from django.db.models import F
 from django.utils import timezone
 
 from articles.models import Article
-from newsite import pagecache
 
 from . import ratelimit
 from .models import (
@@ -207,13 +206,6 @@ def _is_moderator(user) -> bool:
 def _adjust_comment_count(article_id: int, delta: int) -> None:
     if delta:
         Article.objects.filter(pk=article_id).update(comment_count=F("comment_count") + delta)
-        # Listings show the count; queryset updates fire no signals, so say so here.
-        pagecache.invalidate(pagecache.LISTS)
-
-
-def _page_changed(comment: Comment) -> None:
-    """Anonymous readers' cached copy of the article page is stale after this commit."""
-    pagecache.invalidate(pagecache.article_generation(comment.article.slug))
 
 
 def _schedule_notifications(comment: Comment) -> None:
@@ -309,8 +301,6 @@ def comment_create(
                     comment=comment, action=ModerationAction.Action.AUTO_HELD, note=reason
                 )
             _adjust_comment_count(article.pk, 1 if comment.is_counted else 0)
-            if comment.is_counted:
-                _page_changed(comment)
             _schedule_notifications(comment)
     except IntegrityError:
         # Two identical POSTs raced past the first check; the other one won.
@@ -359,7 +349,6 @@ def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
         comment.edited_at = timezone.now()
         comment.full_clean(exclude=["body_html"])
         comment.save(update_fields=["body", "body_html", "edited_at"])
-        _page_changed(comment)
     return comment
 
 
@@ -383,7 +372,6 @@ def comment_delete(*, comment: Comment, user) -> Comment:
         locked.is_pinned = False
         locked.save(update_fields=["body", "body_html", "deleted_at", "is_pinned"])
         _adjust_comment_count(locked.article_id, -1 if was_counted else 0)
-        _page_changed(comment)
     for field in ("body", "body_html", "deleted_at", "is_pinned"):
         setattr(comment, field, getattr(locked, field))
     return comment
@@ -407,7 +395,6 @@ def comment_like(*, comment: Comment, user) -> bool:
         _, created = CommentLike.objects.get_or_create(comment=comment, user=user)
         if created:
             Comment.objects.filter(pk=comment.pk).update(like_count=F("like_count") + 1)
-            _page_changed(comment)
     comment.refresh_from_db(fields=["like_count"])
     return created
 
@@ -420,7 +407,6 @@ def comment_unlike(*, comment: Comment, user) -> bool:
             Comment.objects.filter(pk=comment.pk, like_count__gt=0).update(
                 like_count=F("like_count") - 1
             )
-            _page_changed(comment)
     comment.refresh_from_db(fields=["like_count"])
     return bool(deleted)
 
@@ -494,7 +480,6 @@ def _change_status(
     comment.moderation_reason = "" if status == Status.PUBLISHED else note[:300]
     comment.save(update_fields=["status", "moderation_reason"])
     _adjust_comment_count(comment.article_id, int(comment.is_counted) - int(was_counted))
-    _page_changed(comment)
     ModerationAction.objects.create(
         comment=comment, moderator=moderator, action=action or status, note=note[:300]
     )
@@ -523,7 +508,6 @@ def comment_set_pinned(*, comment: Comment, pinned: bool, moderator) -> Comment:
         _ensure_public(comment)
     with transaction.atomic():
         Comment.objects.filter(pk=comment.pk).update(is_pinned=pinned)
-        _page_changed(comment)
         ModerationAction.objects.create(
             comment=comment,
             moderator=moderator,

@@ -145,6 +145,22 @@ class Poster:
         )
 
 
+def run_threads(work, arguments: list[tuple]) -> float:
+    """Run one client thread per argument tuple; the seconds they took together."""
+    started = time.perf_counter()
+    threads = [threading.Thread(target=work, args=args) for args in arguments]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started
+
+
+def summarise(name: str, done: int, elapsed: float, latencies: list[float], errors: int) -> Result:
+    quantiles = statistics.quantiles(latencies, n=100)
+    return Result(name, done / elapsed, quantiles[49], quantiles[98], errors)
+
+
 def post_burst(site: Site, *, total: int, clients: int, tag: str) -> tuple[Result, int]:
     base = site.urls[0]
     posters = [Poster(site, base, key) for key in site.data["sessions"][:clients]]
@@ -166,18 +182,9 @@ def post_burst(site: Site, *, total: int, clients: int, tag: str) -> tuple[Resul
                 acknowledged += ok
                 errors += not ok
 
-    started = time.perf_counter()
-    threads = [threading.Thread(target=work, args=(p,)) for p in posters]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    quantiles = statistics.quantiles(latencies, n=100)
-    result = Result(
-        f"comment posts ({clients} clients)", total / elapsed, quantiles[49], quantiles[98], errors
-    )
-    return result, acknowledged
+    elapsed = run_threads(work, [(p,) for p in posters])
+    name = f"comment posts ({clients} clients)"
+    return summarise(name, total, elapsed, latencies, errors), acknowledged
 
 
 def mixed_load(site: Site, *, seconds: int, clients: int, tag: str) -> tuple[Result, int]:
@@ -211,22 +218,9 @@ def mixed_load(site: Site, *, seconds: int, clients: int, tag: str) -> tuple[Res
                 errors += not ok
                 requests_done += 1
 
-    started = time.perf_counter()
-    threads = [threading.Thread(target=work, args=item) for item in enumerate(posters)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    quantiles = statistics.quantiles(latencies, n=100)
-    result = Result(
-        f"mixed: {clients} readers, 5% posts, {seconds} s",
-        requests_done / elapsed,
-        quantiles[49],
-        quantiles[98],
-        errors,
-    )
-    return result, acknowledged
+    elapsed = run_threads(work, list(enumerate(posters)))
+    name = f"mixed: {clients} readers, 5% posts, {seconds} s"
+    return summarise(name, requests_done, elapsed, latencies, errors), acknowledged
 
 
 def stored_comments(site: Site, tag: str) -> int:

@@ -9,6 +9,7 @@ token and a session. Everything targets 127.0.0.1 only.
 """
 
 import argparse
+import collections
 import datetime as dt
 import os
 import platform
@@ -29,6 +30,7 @@ import requests
 
 from .harness import ROOT, Site, running_site
 
+FAILURES: collections.Counter[str] = collections.Counter()
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 TARGETS = {
     "anonymous article, cache hit": 0.7,
@@ -132,13 +134,18 @@ class Poster:
         self.token = CSRF_INPUT.search(page)[1]
 
     def post(self, body: str) -> requests.Response:
+        data = {"csrfmiddlewaretoken": self.token, "body": body, "client_token": uuid.uuid4().hex}
+        try:
+            return self._send(data)
+        except requests.ConnectionError:
+            # The server closed an idle keep-alive connection as we sent; browsers resend, and
+            # the client_token makes a resend safe (the server keeps one comment per token).
+            return self._send(data)
+
+    def _send(self, data: dict[str, str]) -> requests.Response:
         return self.http.post(
             f"{self.base}/comments/articles/{self.article['id']}/post/",
-            data={
-                "csrfmiddlewaretoken": self.token,
-                "body": body,
-                "client_token": uuid.uuid4().hex,
-            },
+            data=data,
             headers={"Referer": self.base + self.article["url"]},
             allow_redirects=False,
             timeout=30,
@@ -174,9 +181,13 @@ def post_burst(site: Site, *, total: int, clients: int, tag: str) -> tuple[Resul
         for n in counter:
             started = time.perf_counter()
             try:
-                ok = poster.post(f"{tag} comment {n} {uuid.uuid4().hex[:8]}").status_code == 302
-            except requests.RequestException:
+                status = poster.post(f"{tag} comment {n} {uuid.uuid4().hex[:8]}").status_code
+                ok = status == 302
+                if not ok:
+                    FAILURES[f"POST HTTP {status}"] += 1
+            except requests.RequestException as error:
                 ok = False
+                FAILURES[f"POST {type(error).__name__}"] += 1
             with lock:
                 latencies.append((time.perf_counter() - started) * 1000)
                 acknowledged += ok
@@ -204,19 +215,22 @@ def mixed_load(site: Site, *, seconds: int, clients: int, tag: str) -> tuple[Res
         while time.monotonic() < deadline:
             n += 1
             started = time.perf_counter()
+            posting = (n + number) % 20 == 0
             try:
-                if (n + number) % 20 == 0:
-                    ok = poster.post(f"{tag} mixed {number}-{n}").status_code == 302
-                    with lock:
-                        acknowledged += ok
+                if posting:
+                    status = poster.post(f"{tag} mixed {number}-{n}").status_code
                 else:
-                    ok = reader.get(url, timeout=30).status_code == 200
-            except requests.RequestException:
-                ok = False
+                    status = reader.get(url, timeout=30).status_code
+                failure = None if status == (302 if posting else 200) else f"HTTP {status}"
+            except requests.RequestException as error:
+                failure = type(error).__name__
             with lock:
                 latencies.append((time.perf_counter() - started) * 1000)
-                errors += not ok
                 requests_done += 1
+                acknowledged += posting and failure is None
+                if failure:
+                    errors += 1
+                    FAILURES[f"{'POST' if posting else 'GET'} {failure}"] += 1
 
     elapsed = run_threads(work, list(enumerate(posters)))
     name = f"mixed: {clients} readers, 5% posts, {seconds} s"
@@ -317,6 +331,9 @@ def main() -> None:
         stored_burst = stored_comments(site, tag + "b")
         stored_mixed = stored_comments(site, tag + "m")
         timings = site.timings
+        server_errors = [
+            line for line in site.errors().splitlines() if "ERROR" in line or "Error" in line
+        ]
 
     baseline = reads[0].rps
     print(
@@ -337,6 +354,10 @@ def main() -> None:
         f"Cold start: migrate on an empty database {timings['migrate']:.2f} s; "
         f"launch to first 200 {timings['launch_to_first_200']:.2f} s (two instances)."
     )
+    if FAILURES:
+        print(f"Client-side failures: {dict(FAILURES)}")
+    if server_errors:
+        print("\nServer errors:\n" + "\n".join(server_errors[-20:]))
     if burst_ok != stored_burst or mixed_ok != stored_mixed or burst.errors or mixed.errors:
         raise SystemExit(1)
 

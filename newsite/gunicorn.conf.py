@@ -12,6 +12,8 @@ wsgi_app = "newsite.wsgi:application"
 accesslog = "-"
 errorlog = "-"
 timeout = 30
+# Keep idle client connections a little longer than gunicorn's 2 s default.
+keepalive = 5
 graceful_timeout = 20
 # Load the app before forking so workers share its memory and start fast.
 preload_app = True

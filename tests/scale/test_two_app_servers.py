@@ -109,3 +109,16 @@ def test_ten_parallel_posts_of_one_comment_store_exactly_one(site):
     assert all(status < 500 for status in statuses), (statuses, site.errors()[-5000:])
     page = requests.get(b + article["url"], timeout=10).text
     assert page.count(f"<p>{body}</p>") == 1  # the body shows once (JSON-LD repeats it as data)
+
+
+def test_huge_headers_and_bodies_are_refused_with_a_4xx(site):
+    """gunicorn caps header size; Django caps form bodies: both answer 4xx, never 5xx."""
+    a, _ = site.urls
+    huge_header = requests.get(a + "/", headers={"X-Padding": "x" * 70_000}, timeout=10)
+    assert 400 <= huge_header.status_code < 500
+    many_headers = requests.get(a + "/", headers={f"X-H{n}": "v" for n in range(150)}, timeout=10)
+    assert 400 <= many_headers.status_code < 500
+    big_body = requests.post(
+        a + "/accounts/login/", data={"login": "x" * 3_000_000, "password": "y"}, timeout=30
+    )
+    assert 400 <= big_body.status_code < 500

@@ -33,7 +33,7 @@ bench: install-test .secret_key ## Load-test the site under gunicorn (SQLite; or
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(VENV)/bin/python -m benchmarks.run $(BENCH_ARGS)
 
-lint: install-test
+lint: install-test .secret_key
 	$(UV) pip check --python $(VENV)/bin/python
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -1,7 +1,7 @@
 """Hostile text shown everywhere readers see it never runs in Chromium and stays visible as text.
 
-Payloads come from shared/testdata/xss-payloads.txt plus our own; they go in as comments
-(Markdown), display names, a seed article and search queries.
+Payloads come from tests/data/xss-payloads.txt (a copy of shared/testdata) plus our own; they go
+in as comments (Markdown), display names, a seed article and search queries.
 """
 
 from pathlib import Path
@@ -18,7 +18,7 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "testdata" / "xss-payloads.txt"
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "xss-payloads.txt"
 OWN_PAYLOADS = [
     "[click](javascript:alert(1))",
     "[click](javascript\u200b:alert(1))",

@@ -1,5 +1,7 @@
 """The comment pipeline survives arbitrary text: it saves a safe comment or refuses it clearly."""
 
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -52,3 +54,30 @@ def test_posting_any_text_saves_or_refuses_cleanly(body):
         return
     assert comment.pk
     assert_safe(comment.body_html)
+
+
+NAUGHTY = Path(__file__).resolve().parents[1] / "data" / "naughty-strings.txt"
+
+
+@pytest.mark.django_db
+def test_naughty_strings_post_render_and_search_cleanly(client):
+    """The big list of naughty strings: each saves or is refused, renders, and searches."""
+    strings = [line for line in NAUGHTY.read_text(encoding="utf-8").splitlines()[1:] if line]
+    rules = ModerationSettings.load()
+    rules.first_comment_held = False
+    rules.user_rate_limit = rules.ip_rate_limit = 1_000_000
+    rules.save()
+    article = ArticleFactory()
+    author = UserFactory()
+    saved = 0
+    for text in strings:
+        try:
+            comment = comment_create(article=article, author=author, body=text)
+        except CommentError as refusal:
+            assert refusal.message
+            continue
+        assert_safe(comment.body_html)
+        saved += 1
+        assert client.get("/search/", {"q": text}).status_code == 200
+    assert saved > len(strings) // 2
+    assert client.get(article.get_absolute_url()).status_code == 200

@@ -49,12 +49,12 @@ class _DryRunRollback(Exception):
     pass
 
 
-def _unique_slug(model, text: str, *, max_length: int, exclude_pk=None) -> str:
+def _unique_slug(model, text: str, *, max_length: int) -> str:
     base = slugify(text)[: max_length - 4].strip("-") or "item"
-    others = model.objects.exclude(pk=exclude_pk)
-    if not others.filter(slug=base).exists():  # the usual case, answered by the unique index
+    if not model.objects.filter(slug=base).exists():  # the usual case, answered by the index
         return base
-    existing = set(others.filter(slug__startswith=f"{base}-").values_list("slug", flat=True))
+    taken = model.objects.filter(slug__startswith=f"{base}-").values_list("slug", flat=True)
+    existing = set(taken)
     slug, n = f"{base}-2", 3
     while slug in existing:
         slug, n = f"{base}-{n}", n + 1

@@ -58,6 +58,16 @@ def public_articles():
     return Article.objects.published()
 
 
+def open_comment(pk: int) -> Comment:
+    """A comment readers can answer or report: counted, on a published article; else 404."""
+    return get_object_or_404(
+        Comment.objects.counted()
+        .filter(article__in=public_articles())
+        .select_related("article", "author"),
+        pk=pk,
+    )
+
+
 def render_comment(request: HttpRequest, comment: Comment, *, status: int = 200) -> HttpResponse:
     mark_for_reader([comment], request.user, ModerationSettings.load())
     return render(
@@ -198,12 +208,7 @@ def render_reply_page(request: HttpRequest, parent: Comment, form) -> HttpRespon
 @login_required
 def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
     """A page with one comment and a reply form: the no-JavaScript way to reply."""
-    parent = get_object_or_404(
-        Comment.objects.published()
-        .filter(deleted_at__isnull=True, article__in=public_articles())
-        .select_related("article", "author"),
-        pk=pk,
-    )
+    parent = open_comment(pk)
     form = new_comment_form(parent=parent.pk, form_id=f"reply{parent.pk}")
     return render_reply_page(request, parent, form)
 
@@ -288,12 +293,7 @@ def comment_like(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_object_or_404(
-        Comment.objects.published()
-        .filter(deleted_at__isnull=True, article__in=public_articles())
-        .select_related("article", "author"),
-        pk=pk,
-    )
+    comment = open_comment(pk)
     if request.method == "POST":
         form = CommentReportForm(request.POST)
         if form.is_valid():

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from articles.models import Article, Source, Tag
+from comments.models import ModerationSettings
 
 
 class TagFactory(factory.django.DjangoModelFactory):
@@ -84,3 +85,13 @@ class CommentFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     body = factory.Sequence(lambda n: f"Comment number {n}")
     status = "published"
+
+
+def relaxed_moderation(**overrides) -> ModerationSettings:
+    """Site rules with first-comment holding off (and any overrides), so comments publish."""
+    rules = ModerationSettings.load()
+    rules.first_comment_held = False
+    for name, value in overrides.items():
+        setattr(rules, name, value)
+    rules.save()
+    return rules

@@ -3,9 +3,8 @@
 from django.core.management import call_command
 
 from articles.models import Article, Source, Tag
-from comments.models import ModerationSettings
 from comments.services import comment_create
-from tests.factories import UserFactory
+from tests.factories import UserFactory, relaxed_moderation
 
 READER_PASSWORD = "correct horse battery"
 
@@ -13,9 +12,7 @@ READER_PASSWORD = "correct horse battery"
 def build_site():
     """Load the seed and start a discussion; returns (article, reader)."""
     call_command("load_seeds", verbosity=0)
-    rules = ModerationSettings.load()
-    rules.first_comment_held = False
-    rules.save()
+    relaxed_moderation()
     article = Article.objects.get()
     reader = UserFactory(display_name="Ada <b>Reader</b>")
     first = comment_create(article=article, author=reader, body="Is this *really* new?")

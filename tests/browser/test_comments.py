@@ -10,7 +10,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from comments.models import Comment, ModerationSettings
 from comments.services import comment_create
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory, UserFactory, relaxed_moderation
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,9 +19,7 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture
 def article(live_server):
-    rules = ModerationSettings.load()
-    rules.first_comment_held = False
-    rules.save()
+    relaxed_moderation()
     return ArticleFactory(title="Ports reopen after the storm")
 
 

@@ -12,9 +12,9 @@ from django.test import Client
 
 from articles.seeds import parse_seed
 from articles.services import article_import
-from comments.models import Comment, ModerationSettings
+from comments.models import Comment
 from comments.services import comment_create
-from tests.factories import UserFactory
+from tests.factories import UserFactory, relaxed_moderation
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -73,11 +73,7 @@ INSPECT_DOM = """() => {
 
 
 def test_payloads_never_execute_and_show_as_text(live_server, page):
-    rules = ModerationSettings.load()
-    rules.first_comment_held = False
-    rules.max_links = 1000
-    rules.user_rate_limit = rules.ip_rate_limit = 10_000
-    rules.save()
+    relaxed_moderation(max_links=1000, user_rate_limit=10_000, ip_rate_limit=10_000)
     corpus = payloads()
     seed = parse_seed(
         "<script>alert(1)</script> seed title\n\nNews / <b>Tags</b>\n\n"

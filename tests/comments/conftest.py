@@ -1,16 +1,12 @@
 import pytest
 
-from comments.models import ModerationSettings
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory, UserFactory, relaxed_moderation
 
 
 @pytest.fixture
 def rules(db):
     """Site rules with first-comment holding off, so most tests see comments published."""
-    rules = ModerationSettings.load()
-    rules.first_comment_held = False
-    rules.save()
-    return rules
+    return relaxed_moderation()
 
 
 @pytest.fixture

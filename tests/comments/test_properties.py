@@ -6,11 +6,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from comments.models import ModerationSettings
 from comments.rendering import COMMENT_TAGS, render_comment_markdown
 from comments.services import CommentError, comment_create
 from tests.comments.test_rendering import parse, url_is_safe
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory, UserFactory, relaxed_moderation
 
 MARKDOWNISH = st.text(
     alphabet=st.sampled_from(list("ab <>[]()!*_`#>-=:/\\\"'&;\n\t\x00\u200b\u202ejavscript")),
@@ -42,10 +41,7 @@ def test_rendering_any_text_gives_allowlisted_html(body):
 )
 @given(body=BODIES)
 def test_posting_any_text_saves_or_refuses_cleanly(body):
-    rules = ModerationSettings.load()
-    rules.first_comment_held = False
-    rules.user_rate_limit = rules.ip_rate_limit = 1_000_000
-    rules.save()
+    relaxed_moderation(user_rate_limit=1_000_000, ip_rate_limit=1_000_000)
     article = ArticleFactory()
     try:
         comment = comment_create(article=article, author=UserFactory(), body=body)
@@ -63,10 +59,7 @@ NAUGHTY = Path(__file__).resolve().parents[1] / "data" / "naughty-strings.txt"
 def test_naughty_strings_post_render_and_search_cleanly(client):
     """The big list of naughty strings: each saves or is refused, renders, and searches."""
     strings = [line for line in NAUGHTY.read_text(encoding="utf-8").splitlines()[1:] if line]
-    rules = ModerationSettings.load()
-    rules.first_comment_held = False
-    rules.user_rate_limit = rules.ip_rate_limit = 1_000_000
-    rules.save()
+    relaxed_moderation(user_rate_limit=1_000_000, ip_rate_limit=1_000_000)
     article = ArticleFactory()
     author = UserFactory()
     saved = 0

@@ -7,6 +7,8 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
 from comments.thread import thread_context
+from newsite import pagecache
+from newsite.fragments import by_generation, cached
 
 from .models import Article, Source, Tag
 
@@ -29,12 +31,34 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published().prefetch_related("tags", "sources")
+        return Article.objects.published()
+
+    def get_object(self, queryset=None):
+        article = super().get_object(queryset)
+        site, discussion = pagecache.generations(
+            self.request, pagecache.GLOBAL, pagecache.article_generation(article.slug)
+        )
+        self.generation = {"site": site, "discussion": discussion}
+        # Tags and sources change only with a new site generation: read them once per process.
+        tags, sources = cached(
+            by_generation("article-taxonomy", article.pk, site),
+            lambda: (list(article.tags.all()), list(article.sources.all())),
+        )
+        article.use_known_tags_and_sources(tags, sources)
+        return article
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["generation"] = self.generation
         # The discussion under the article; a refused comment comes back as comment_form.
-        context.update(thread_context(self.request, self.object, form=context.get("comment_form")))
+        context.update(
+            thread_context(
+                self.request,
+                self.object,
+                form=context.get("comment_form"),
+                generation=context["generation"],
+            )
+        )
         return context
 
 

@@ -1,9 +1,8 @@
 """Rendered comment fragments, cached by content.
 
-A header (author, time, badges, "in reply to") reads the same for every reader; a whole comment
-card reads the same for every reader who is not signed in. Each key is a digest of everything
-the fragment shows, so an entry can never be stale: it needs no invalidation, and a
-per-process cache (settings.CACHES["fragments"]) serves it without a network or database trip.
+A header (author, time, badges, "in reply to") and a whole comment card read the same for every
+reader (the card's per-reader controls are slots, comments/reader.py). Each key is a digest of
+everything the fragment shows, so an entry can never be stale (newsite/fragments.py).
 """
 
 from __future__ import annotations
@@ -16,10 +15,11 @@ from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import get_current_timezone_name
 
+from newsite.fragments import TIMEOUT, fragment_key
+
 from .models import Comment
 
 HEADER_TEMPLATE = "comments/_comment_header.html"
-TIMEOUT = 60 * 60 * 24
 
 
 def _header_facts(comment: Comment) -> tuple:
@@ -37,25 +37,24 @@ def _header_facts(comment: Comment) -> tuple:
     )
 
 
-def _digest(prefix: str, facts: tuple) -> str:
-    return prefix + hashlib.sha256(repr(facts).encode()).hexdigest()
-
-
 def _header_key(comment: Comment) -> str:
-    return _digest("comment-header:", _header_facts(comment))
+    return fragment_key("comment-header", *_header_facts(comment))
 
 
-def anonymous_card_key(comment: Comment, *, comments_are_open: bool) -> str:
-    """Everything an anonymous reader's card shows: header, body, status, likes, reply link."""
-    facts = (
+def card_key(comment: Comment, *, comments_are_open: bool) -> str:
+    """Everything a card shows: header, body, status, likes, reply link, slot facts."""
+    return fragment_key(
+        "comment-card",
         *_header_facts(comment),
         hashlib.sha256(comment.body_html.encode()).hexdigest(),
+        comment.author_id,
         comment.status,
+        comment.moderation_reason,
+        comment.review_requested_at is not None,
         comment.like_count,
         comment.is_placeholder,
         comments_are_open,
     )
-    return _digest("comment-card:", facts)
 
 
 def attach_headers(comments: Iterable[Comment]) -> None:
@@ -73,15 +72,6 @@ def attach_headers(comments: Iterable[Comment]) -> None:
         comment.header_html = mark_safe(found[key])  # noqa: S308 - our template's output
     if rendered:
         fragments.set_many(rendered, TIMEOUT)
-
-
-def cached(key: str, render) -> SafeString:
-    fragments = caches["fragments"]
-    html = fragments.get(key)
-    if html is None:
-        html = render()
-        fragments.set(key, html, TIMEOUT)
-    return mark_safe(html)  # noqa: S308 - our templates' output
 
 
 def header_html(comment: Comment) -> SafeString:

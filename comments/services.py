@@ -177,8 +177,11 @@ def contains_banned_words(text: str) -> bool:
     return re.search(pattern, folded) is not None
 
 
-def ensure_can_post(user) -> None:
-    """Account-level rules: signed in, e-mail verified, not banned or suspended."""
+def ensure_can_post(user, *, email_verified: bool | None = None) -> None:
+    """Account-level rules: signed in, e-mail verified, not banned or suspended.
+
+    `email_verified`, when the caller already knows it, saves a query.
+    """
     if user is None or not user.is_authenticated:
         raise CommentError("Please log in to comment.")
     if user.is_banned:
@@ -190,7 +193,9 @@ def ensure_can_post(user) -> None:
         )
     if user.is_staff:
         return  # editors are created by hand and vouched for
-    if not EmailAddress.objects.filter(user=user, verified=True).exists():
+    if email_verified is None:
+        email_verified = EmailAddress.objects.filter(user=user, verified=True).exists()
+    if not email_verified:
         raise EmailNotVerified()
 
 
@@ -292,7 +297,11 @@ def comment_create(
         client_token=client_token,
     )
     # The client_token constraint is left to the database: a racing twin raises IntegrityError.
-    comment.full_clean(exclude=["body_html"], validate_constraints=False)
+    # The article, author and parent were loaded above: checking they exist again is waste.
+    comment.full_clean(
+        exclude=["body_html", "article", "author", "parent", "root", "reply_to"],
+        validate_constraints=False,
+    )
     try:
         with transaction.atomic():
             comment.save()

@@ -13,15 +13,16 @@ from newsite import pagecache
 from .models import Comment, CommentLike, CommentReport, ModerationAction, ModerationSettings
 
 
-def _discussion_changed(article_id: int) -> None:
-    slug = Article.objects.filter(pk=article_id).values_list("slug", flat=True).first()
+def _discussion_changed(article_id: int, slug: str | None = None) -> None:
+    slug = slug or Article.objects.filter(pk=article_id).values_list("slug", flat=True).first()
     if slug:
         pagecache.invalidate(pagecache.LISTS, pagecache.article_generation(slug))
 
 
 @receiver([post_save, post_delete], sender=Comment)
 def comment_changed(sender, instance: Comment, **kwargs) -> None:
-    _discussion_changed(instance.article_id)
+    known = instance.article.slug if Comment.article.is_cached(instance) else None
+    _discussion_changed(instance.article_id, known)
 
 
 @receiver([post_save, post_delete], sender=CommentLike)

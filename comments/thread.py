@@ -1,8 +1,4 @@
-"""Reading a discussion: the context the article page needs, in a constant number of queries.
-
-One query pages the top-level comments, one fetches every reply of that page (through
-Comment.root), one the reader's likes; the tree is assembled in Python.
-"""
+"""Reading a discussion: the context the article page needs, in a constant number of queries."""
 
 from __future__ import annotations
 
@@ -10,17 +6,24 @@ import uuid
 from typing import Any
 from urllib.parse import urlencode
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef, Window
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from articles.models import Article
+from newsite.fragments import by_generation, cached
 
 from .forms import CommentForm
 from .fragments import attach_headers
-from .models import Comment, CommentLike, ModerationSettings, ThreadSubscription
-from .services import CommentError, can_edit, comments_open, ensure_can_post
+from .models import Comment, ModerationSettings, ThreadSubscription
+from .reader import fill_reader_slots
+from .services import CommentError, comments_open, ensure_can_post
 
 COMMENTS_PER_PAGE = 20
 DEFAULT_SORT = "best"
@@ -77,23 +80,11 @@ def new_comment_form(
 # --- the thread ------------------------------------------------------------------------------
 
 
-def mark_for_reader(comments: list[Comment], user, rules: ModerationSettings) -> None:
-    """Per-reader flags the templates need, without a query per comment."""
-    liked: set[int] = set()
-    if user.is_authenticated and comments:
-        liked = set(
-            CommentLike.objects.filter(
-                user=user, comment_id__in=[c.pk for c in comments]
-            ).values_list("comment_id", flat=True)
-        )
-    for comment in comments:
-        comment.is_own = user.is_authenticated and comment.author_id == user.pk
-        comment.liked = comment.pk in liked
-        comment.editable = comment.is_own and can_edit(comment, user, rules)
-        if not hasattr(comment, "children"):
-            comment.children = []
-        if not hasattr(comment, "is_placeholder"):
-            comment.is_placeholder = False
+def as_single(comment: Comment) -> Comment:
+    """A comment shown on its own (a reply page, a posted comment), without its replies."""
+    comment.children = []
+    comment.is_placeholder = False
+    return comment
 
 
 def _prune(comment: Comment, user) -> bool:
@@ -111,21 +102,47 @@ def _flatten(comments: list[Comment]) -> list[Comment]:
     return found
 
 
-def thread_context(
-    request: HttpRequest, article: Article, *, form: CommentForm | None = None
-) -> dict[str, Any]:
-    """Everything templates/comments/thread.html shows for one page of an article's threads."""
-    user = request.user
-    rules = ModerationSettings.load()
-    sort = sort_from(request)
+def moderation_rules(site_generation: str | None) -> ModerationSettings:
+    """The rules, read once per process for each generation of the site's data."""
+    return cached(by_generation("moderation-rules", site_generation), ModerationSettings.load)
+
+
+def _page_of(top_level, page_number: str | None) -> Page:
+    """The requested page of threads and their total in one query (a window count).
+
+    Only a page past the end costs more: Paginator then counts and serves the last page.
+    """
+    paginator = Paginator(top_level, COMMENTS_PER_PAGE)
+    try:
+        number = max(1, int(page_number or 1))
+    except ValueError:
+        number = 1
+    start = (number - 1) * COMMENTS_PER_PAGE
+    rows = list(
+        top_level.annotate(threads_total=Window(Count("id")))[start : start + COMMENTS_PER_PAGE]
+    )
+    if not rows and number > 1:
+        return paginator.get_page(number)
+    paginator.count = rows[0].threads_total if rows else 0
+    return Page(rows, number, paginator)
+
+
+def render_listing(
+    article: Article, user, *, sort: str, page_number: str | None, comments_are_open: bool
+) -> str:
+    """One page of threads as `user` may see them (comments/_listing.html), with reader slots.
+
+    One query pages the top-level comments, one fetches every reply of that page (through
+    Comment.root); the tree is assembled in Python.
+    """
     top_level = (
         Comment.objects.filter(article=article)
         .threads_visible_to(user)
         .with_author()
         .sorted_by(sort)
     )
-    page = Paginator(top_level, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
-    threads = list(page.object_list) if page.paginator.count else []
+    page = _page_of(top_level, page_number)
+    threads = list(page.object_list)
     replies: list[Comment] = []
     if threads:
         # Every reply of these threads, whatever its status: unpublished ones are pruned below
@@ -143,36 +160,105 @@ def thread_context(
         if parent is not None:
             parent.children.append(reply)
     threads = [c for c in threads if _prune(c, user)]
-    shown = _flatten(threads)
-    mark_for_reader(shown, user, rules)
-    attach_headers(shown)
+    attach_headers(_flatten(threads))
+    return render_to_string(
+        "comments/_listing.html",
+        {
+            "article": article,
+            "comment_threads": threads,
+            "comment_page": page,
+            "comment_sort": sort,
+            "comment_sorts": SORT_LABELS,
+            "comments_are_open": comments_are_open,
+        },
+    )
 
+
+def thread_context(
+    request: HttpRequest,
+    article: Article,
+    *,
+    form: CommentForm | None = None,
+    generation: dict[str, str | None] | None = None,
+) -> dict[str, Any]:
+    """Everything templates/comments/thread.html shows for one page of an article's threads.
+
+    Most readers see the same threads: that page is rendered once per generation of the
+    discussion and filled with each reader's controls. A reader with held or hidden comments
+    of their own on the article sees those too, so theirs is rendered for them alone.
+    """
+    user = request.user
+    generation = generation or {}
+    rules = moderation_rules(generation.get("site"))
+    sort = sort_from(request)
+    page_number = request.GET.get("page")
     is_open = comments_open(article, rules)
+
+    def listing(viewer) -> str:
+        return render_listing(
+            article, viewer, sort=sort, page_number=page_number, comments_are_open=is_open
+        )
+
+    reader = reader_facts(user, article) if user.is_authenticated else {}
+    if reader.get("has_unpublished"):
+        html = listing(user)
+    else:
+        key = by_generation(
+            "comment-listing",
+            article.pk,
+            generation.get("site"),
+            generation.get("discussion"),
+            sort,
+            (page_number or "")[:20],
+            is_open,
+        )
+        html = cached(key, lambda: listing(AnonymousUser()))
+
     post_refusal = ""
-    following = False
+    follow = ""
     if user.is_authenticated:
         try:
-            ensure_can_post(user)
+            ensure_can_post(user, email_verified=reader["email_verified"])
         except CommentError as error:
             post_refusal = error.message
-        following = ThreadSubscription.objects.filter(user=user, article=article).exists()
+        follow = render_to_string(
+            "comments/_follow_form.html",
+            {"article": article, "following_thread": reader["following"]},
+            request=request,
+        )
 
     if form is None:
         draft = read_draft(request, article) or {}
         form = new_comment_form(body=draft.get("body", ""), parent=draft.get("parent"))
 
     return {
-        "comment_threads": threads,
-        "comment_page": page,
-        "comment_sort": sort,
-        "comment_sorts": SORT_LABELS,
+        "comment_listing": fill_reader_slots(html, request, rules, follow=follow),
         "comment_form": form,
         "comments_are_open": is_open,
         "comment_post_refusal": post_refusal,
         "comment_login_url": login_url_for(article),
-        "following_thread": following,
-        "comment_edit_minutes": rules.edit_window_minutes,
     }
+
+
+def reader_facts(user, article: Article) -> dict[str, bool]:
+    """What the page needs to know about a signed-in reader, in one query."""
+    mine = {"user": OuterRef("pk")}
+    return (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values(
+            has_unpublished=Exists(
+                Comment.objects.filter(
+                    article=article,
+                    author=OuterRef("pk"),
+                    status__in=Comment.AUTHOR_VISIBLE_STATUSES,
+                )
+            ),
+            following=Exists(ThreadSubscription.objects.filter(article=article, **mine)),
+            email_verified=Exists(EmailAddress.objects.filter(verified=True, **mine)),
+        )
+        .get()
+    )
 
 
 def page_number_for(comment: Comment, user, sort: str) -> int:

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -24,11 +25,12 @@ from . import services
 from .forms import CommentEditForm, CommentForm, CommentReportForm
 from .models import Comment, ModerationSettings, ThreadSubscription
 from .notifications import KIND_FOLLOW, KIND_REPLY, read_unsubscribe_token
+from .reader import fill_reader_slots
 from .thread import (
     DEFAULT_SORT,
+    as_single,
     clear_draft,
     login_url_for,
-    mark_for_reader,
     new_comment_form,
     page_number_for,
     sort_from,
@@ -68,13 +70,20 @@ def open_comment(pk: int) -> Comment:
     )
 
 
+def render_with_reader_slots(
+    request: HttpRequest, template: str, context: dict, *, status: int = 200
+) -> HttpResponse:
+    """A page showing a comment card, its reader slots filled for this reader."""
+    html = render_to_string(template, context, request=request)
+    return HttpResponse(fill_reader_slots(html, request, ModerationSettings.load()), status=status)
+
+
 def render_comment(request: HttpRequest, comment: Comment, *, status: int = 200) -> HttpResponse:
-    mark_for_reader([comment], request.user, ModerationSettings.load())
-    return render(
+    return render_with_reader_slots(
         request,
         "comments/_comment.html",
         {
-            "comment": comment,
+            "comment": as_single(comment),
             "article": comment.article,
             "comments_are_open": services.comments_open(comment.article),
         },
@@ -191,13 +200,12 @@ def comment_permalink(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def render_reply_page(request: HttpRequest, parent: Comment, form) -> HttpResponse:
-    mark_for_reader([parent], request.user, ModerationSettings.load())
     template = "comments/_form.html" if wants_fragment(request) else "comments/reply.html"
-    return render(
+    return render_with_reader_slots(
         request,
         template,
         {
-            "comment": parent,
+            "comment": as_single(parent),
             "article": parent.article,
             "form": form,
             "comments_are_open": services.comments_open(parent.article),

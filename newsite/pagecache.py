@@ -88,6 +88,53 @@ def deferred_invalidation() -> Iterator[None]:
     transaction.on_commit(batch)
 
 
+class CacheUnavailable(Exception):
+    """The shared cache answers nothing (the fail-soft backend hides its errors)."""
+
+
+def _current(generations: list[str], *keys: str) -> dict:
+    """The tokens' current values, and `keys` (cached pages) in the same round trip.
+
+    A scheduled article that went live since renews GLOBAL first. A token missing from the
+    cache (never set, evicted, flushed) gets a new value, so a fragment kept in a process's
+    memory under an old value can never come back.
+    """
+    found = cache.get_many([*keys, NEXT_PUBLICATION, *generations])
+    due = found.get(NEXT_PUBLICATION)
+    if due is not None and time.time() >= due:
+        _bump(GLOBAL)
+        remember_next_publication()
+        found = cache.get_many([*keys, *generations])
+    missing = [name for name in generations if found.get(name) is None]
+    if missing:
+        for name in missing:
+            cache.add(name, uuid.uuid4().hex, None)
+        found.update(cache.get_many(missing))
+        if any(found.get(name) is None for name in missing):
+            raise CacheUnavailable("generation tokens cannot be stored")
+    return found
+
+
+def generations(request: HttpRequest, *names: str) -> tuple[str | None, ...]:
+    """The current value of each named token, for keying fragments; Nones if the cache is down.
+
+    PageCacheMiddleware leaves the tokens it fetched on the request, so a page cache miss
+    costs no second round trip.
+    """
+    if not settings.FRAGMENT_CACHE:
+        return (None,) * len(names)
+    known = getattr(request, "page_generations", {})
+    wanted = [name for name in names if name not in known]
+    try:
+        if wanted:
+            known = {**known, **_current(wanted)}
+    except Exception:
+        logger.warning("cache unavailable; fragments rendered afresh", exc_info=True)
+        return (None,) * len(names)
+    request.page_generations = known
+    return tuple(known[name] for name in names)
+
+
 def remember_next_publication() -> None:
     """Note when the next scheduled article goes live (no cron job needed to publish it)."""
     from articles.models import Article
@@ -194,17 +241,12 @@ class PageCacheMiddleware:
         generations = [GLOBAL, *depends_on(**match.kwargs)]
         key = "page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
         try:
-            found = cache.get_many([key, NEXT_PUBLICATION, *generations])
-            due = found.get(NEXT_PUBLICATION)
-            if due is not None and time.time() >= due:
-                _bump(GLOBAL)
-                remember_next_publication()
-                found = cache.get_many([key, *generations])
+            found = _current(generations, key)
         except Exception:
             logger.warning("page cache unavailable; rendering %s", request.path, exc_info=True)
             return self.get_response(request)
 
-        current = tuple(found.get(g) for g in generations)
+        current = tuple(found[g] for g in generations)
         stored = found.get(key)
         if stored and stored[0] == current:
             _, status, headers, content = stored
@@ -212,6 +254,7 @@ class PageCacheMiddleware:
             response["X-Page-Cache"] = "hit"
             return response
 
+        request.page_generations = dict(zip(generations, current, strict=True))
         response = self.get_response(request)
         if _cacheable(response):
             digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()

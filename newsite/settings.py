@@ -200,6 +200,8 @@ WHITENOISE_MAX_AGE = 365 * 24 * 60 * 60
 SEEDS_DIR = BASE_DIR / "seeds"
 # Whole-page cache for anonymous readers (newsite/pagecache.py).
 PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", default=True)
+# Page parts rendered once per generation of their data (newsite/fragments.py).
+FRAGMENT_CACHE = env_bool("DJANGO_FRAGMENT_CACHE", default=True)
 ARTICLES_PER_PAGE = 20
 SEARCH_RESULTS_PER_PAGE = 10
 # Share links under each article, in this order: x, facebook, linkedin, reddit, bluesky,

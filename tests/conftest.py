@@ -42,7 +42,9 @@ def _plain_static_storage(settings):
 @pytest.fixture(autouse=True)
 def _page_cache_only_where_tested(request, settings):
     """Invalidation runs on commit, which most tests never reach: cache only where tested."""
-    settings.PAGE_CACHE = request.node.get_closest_marker("page_cache") is not None
+    settings.PAGE_CACHE = settings.FRAGMENT_CACHE = (
+        request.node.get_closest_marker("page_cache") is not None
+    )
 
 
 DB_FIXTURES = {"db", "transactional_db", "live_server", "client", "admin_client"}

@@ -1,0 +1,103 @@
+"""What differs by reader in a discussion, filled into HTML that every reader shares.
+
+Comment cards and whole pages of threads are rendered once and cached for everyone. Where a
+reader's own controls go (like, edit, delete, report, follow) and where a form needs the
+reader's CSRF token, that shared HTML holds a slot, `<!--reader:NAME:FACT:…-->`, carrying the
+facts the control depends on; fill_reader_slots() replaces each slot for the reader at hand
+with one query for their likes. Readers' text can never forge a slot: Markdown is rendered
+with raw HTML off and then sanitised (which drops comments), and names are escaped.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import Comment, CommentLike, ModerationSettings
+
+SLOT = re.compile(r"<!--reader:(\w+)((?::\d+)*)-->")
+
+
+def slot(name: str, comment: Comment | None = None) -> SafeString:
+    """The marker for one reader-dependent part; `comment` adds the facts it depends on."""
+    facts = ""
+    if comment is not None:
+        facts = (
+            f":{comment.pk}:{comment.author_id or 0}:{int(comment.is_published)}"
+            f":{int(comment.created_at.timestamp())}"
+        )
+    return mark_safe(f"<!--reader:{name}{facts}-->")  # noqa: S308 - digits only
+
+
+def csrf_input(request: HttpRequest) -> SafeString:
+    return format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+    )
+
+
+def _like_form(request: HttpRequest, pk: int, liked: bool) -> SafeString:
+    return format_html(
+        '<form method="post" action="{}" class="inline-form" data-like-form>{}'
+        '<input type="hidden" name="action" value="{}">'
+        '<button type="submit" class="link-button" aria-pressed="{}">{}</button></form> ',
+        reverse("comments:like", args=[pk]),
+        csrf_input(request),
+        "unlike" if liked else "like",
+        "true" if liked else "false",
+        "Liked" if liked else "Like",
+    )
+
+
+def _own_links(pk: int, editable: bool) -> SafeString:
+    delete = format_html('<a href="{}">Delete</a>', reverse("comments:delete", args=[pk]))
+    if not editable:
+        return delete
+    return format_html('<a href="{}">Edit</a> {}', reverse("comments:edit", args=[pk]), delete)
+
+
+def fill_reader_slots(
+    html: str, request: HttpRequest, rules: ModerationSettings, *, follow: str = ""
+) -> SafeString:
+    """`html` with every slot replaced for this reader (emptied for one who is not signed in).
+
+    `follow` is the reader's follow/unfollow form for the discussion's slot.
+    """
+    user = request.user
+    if not user.is_authenticated:
+        return mark_safe(SLOT.sub("", html))  # noqa: S308 - our templates' output
+
+    found = SLOT.findall(html)
+    like_ids = [int(facts.split(":")[1]) for name, facts in found if name == "like"]
+    liked = set()
+    if like_ids:
+        liked = set(
+            CommentLike.objects.filter(user=user, comment_id__in=like_ids).values_list(
+                "comment_id", flat=True
+            )
+        )
+    editable_after = (timezone.now() - timedelta(minutes=rules.edit_window_minutes)).timestamp()
+
+    def replace(match: re.Match) -> str:
+        name = match[1]
+        if name == "csrf":
+            return csrf_input(request)
+        if name == "follow":
+            return follow
+        pk, author_id, published, created = (int(fact) for fact in match[2][1:].split(":"))
+        own = author_id == user.pk
+        if name == "like":
+            return "" if own else _like_form(request, pk, pk in liked)
+        if own:  # "tools": the author's own links, or everyone else's report link
+            return _own_links(pk, editable=created > editable_after)
+        if published:
+            return format_html('<a href="{}">Report</a>', reverse("comments:report", args=[pk]))
+        return ""
+
+    return mark_safe(SLOT.sub(replace, html))  # noqa: S308 - our templates' output

@@ -10,6 +10,7 @@ with raw HTML off and then sanitised (which drops comments), and names are escap
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import timedelta
 
@@ -36,19 +37,21 @@ def slot(name: str, comment: Comment | None = None) -> SafeString:
     return mark_safe(f"<!--reader:{name}{facts}-->")  # noqa: S308 - digits only
 
 
-def csrf_input(request: HttpRequest) -> SafeString:
-    return format_html(
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
-    )
+CSRF_SLOT = "<!--reader:csrf-->"
 
 
-def _like_form(request: HttpRequest, pk: int, liked: bool) -> SafeString:
+@functools.lru_cache(maxsize=4096)
+def comment_url(name: str, pk: int) -> str:
+    return reverse(f"comments:{name}", args=[pk])
+
+
+def _like_form(pk: int, liked: bool) -> SafeString:
     return format_html(
         '<form method="post" action="{}" class="inline-form" data-like-form>{}'
         '<input type="hidden" name="action" value="{}">'
         '<button type="submit" class="link-button" aria-pressed="{}">{}</button></form> ',
-        reverse("comments:like", args=[pk]),
-        csrf_input(request),
+        comment_url("like", pk),
+        mark_safe(CSRF_SLOT),  # noqa: S308 - filled with the page's token last
         "unlike" if liked else "like",
         "true" if liked else "false",
         "Liked" if liked else "Like",
@@ -56,10 +59,10 @@ def _like_form(request: HttpRequest, pk: int, liked: bool) -> SafeString:
 
 
 def _own_links(pk: int, editable: bool) -> SafeString:
-    delete = format_html('<a href="{}">Delete</a>', reverse("comments:delete", args=[pk]))
+    delete = format_html('<a href="{}">Delete</a>', comment_url("delete", pk))
     if not editable:
         return delete
-    return format_html('<a href="{}">Edit</a> {}', reverse("comments:edit", args=[pk]), delete)
+    return format_html('<a href="{}">Edit</a> {}', comment_url("edit", pk), delete)
 
 
 def fill_reader_slots(
@@ -87,17 +90,21 @@ def fill_reader_slots(
     def replace(match: re.Match) -> str:
         name = match[1]
         if name == "csrf":
-            return csrf_input(request)
+            return match[0]  # filled last, with the forms this pass adds
         if name == "follow":
             return follow
         pk, author_id, published, created = (int(fact) for fact in match[2][1:].split(":"))
         own = author_id == user.pk
         if name == "like":
-            return "" if own else _like_form(request, pk, pk in liked)
+            return "" if own else _like_form(pk, pk in liked)
         if own:  # "tools": the author's own links, or everyone else's report link
             return _own_links(pk, editable=created > editable_after)
         if published:
-            return format_html('<a href="{}">Report</a>', reverse("comments:report", args=[pk]))
+            return format_html('<a href="{}">Report</a>', comment_url("report", pk))
         return ""
 
-    return mark_safe(SLOT.sub(replace, html))  # noqa: S308 - our templates' output
+    # One token for the whole page, as {% csrf_token %} gives every form of a page.
+    csrf = format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+    )
+    return mark_safe(SLOT.sub(replace, html).replace(CSRF_SLOT, csrf))  # noqa: S308

@@ -19,7 +19,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
@@ -241,13 +241,20 @@ class PageCacheMiddleware:
         generations = [GLOBAL, *depends_on(**match.kwargs)]
         key = "page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
         try:
-            found = _current(generations, key)
+            found = _current(generations)
+            current = tuple(found[g] for g in generations)
+            # This process's own copy, named by the tokens, spares fetching and decoding the
+            # page from the shared cache; the shared copy serves the other processes.
+            local_key = f"{key}:{hash(current)}"
+            stored = caches["pages"].get(local_key)
+            if stored is None:
+                stored = cache.get(key)
+                if stored and stored[0] == current:
+                    caches["pages"].set(local_key, stored, PAGE_TIMEOUT)
         except Exception:
             logger.warning("page cache unavailable; rendering %s", request.path, exc_info=True)
             return self.get_response(request)
 
-        current = tuple(found[g] for g in generations)
-        stored = found.get(key)
         if stored and stored[0] == current:
             _, status, headers, content = stored
             response = HttpResponse(content, status=status, headers=headers)
@@ -267,6 +274,7 @@ class PageCacheMiddleware:
             )
             try:
                 cache.set(key, entry, PAGE_TIMEOUT)
+                caches["pages"].set(local_key, entry, PAGE_TIMEOUT)
             except Exception:
                 logger.warning("page cache unavailable; %s not stored", request.path, exc_info=True)
             response["X-Page-Cache"] = "miss"

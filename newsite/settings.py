@@ -162,11 +162,17 @@ else:
         }
     }
 
-# Fragments keyed by a digest of their content are never stale, so each process keeps its own.
+# Each process's own memory, for entries named by their content or by generation tokens, so
+# never stale (newsite/fragments.py, newsite/pagecache.py). Sized for ~100-200 MB at most.
 CACHES["fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "fragments",
-    "OPTIONS": {"MAX_ENTRIES": 20_000},
+    "OPTIONS": {"MAX_ENTRIES": 10_000},
+}
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "pages",
+    "OPTIONS": {"MAX_ENTRIES": 1_000},
 }
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -113,8 +113,11 @@ def test_nothing_cached_costs_the_same_for_50_and_5000_comments(
 ):
     """The first page of a 5,000-comment article, rendered from nothing, as a 50-comment one."""
     settings.PAGE_CACHE = False
-    small, large = article, type(article).objects.create(
-        title="Big story", slug="big-story", body="Text", status="published"
+    small, large = (
+        article,
+        type(article).objects.create(
+            title="Big story", slug="big-story", body="Text", status="published"
+        ),
     )
     authors = [UserFactory() for _ in range(5)]
     make_discussion(small, 50, authors)

@@ -1,0 +1,111 @@
+"""Shared discussion HTML, each reader's own controls: comments/reader.py with fragments on."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from comments import services
+from comments.models import Comment, CommentLike
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
+
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.fixture(autouse=True)
+def _render_pages_not_whole_page_cache(settings):
+    settings.PAGE_CACHE = False  # every view renders, from fragments
+
+
+def page_for(user, article) -> str:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client.get(article.get_absolute_url()).content.decode()
+
+
+def card(html: str, comment: Comment) -> str:
+    """The HTML of one comment's card, up to its replies."""
+    start = html.index(f'id="{comment.anchor}"')
+    return html[start : html.index("data-reply-slot", start)]
+
+
+def test_each_reader_gets_their_own_controls_on_the_shared_page(rules, article, reader):
+    other = UserFactory(display_name="Grace")
+    mine = services.comment_create(article=article, author=reader, body="Mine")
+    theirs = services.comment_create(article=article, author=other, body="Theirs")
+    CommentLike.objects.create(comment=theirs, user=reader)
+
+    as_reader = page_for(reader, article)
+    assert "Edit</a>" in card(as_reader, mine)
+    assert "Delete</a>" in card(as_reader, mine)
+    assert "data-like-form" not in card(as_reader, mine)
+    assert 'aria-pressed="true">Liked' in card(as_reader, theirs)
+    assert "Report</a>" in card(as_reader, theirs)
+    assert "Edit</a>" not in card(as_reader, theirs)
+
+    as_other = page_for(other, article)  # the same cached listing, filled for Grace
+    assert "Edit</a>" in card(as_other, theirs)
+    assert "Edit</a>" not in card(as_other, mine)
+    assert 'aria-pressed="false">Like' in card(as_other, mine)
+
+    anonymous = page_for(None, article)
+    assert "Edit</a>" not in anonymous
+    assert "Report</a>" not in anonymous
+    assert "data-like-form" not in anonymous
+    assert "csrfmiddlewaretoken" not in anonymous
+    for html in (as_reader, as_other, anonymous):
+        assert "<!--reader:" not in html
+
+
+def test_the_filled_forms_carry_the_reader_s_own_working_token(rules, article, reader):
+    theirs = services.comment_create(article=article, author=UserFactory(), body="Theirs")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(reader)
+    html = client.get(article.get_absolute_url()).content.decode()
+    token = CSRF.search(card(html, theirs))[1]
+    response = client.post(
+        reverse("comments:like", args=[theirs.pk]), {"action": "like", "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+    assert CommentLike.objects.filter(comment=theirs, user=reader).exists()
+
+
+def test_the_edit_link_goes_when_the_edit_window_closes(rules, article, reader, monkeypatch):
+    mine = services.comment_create(article=article, author=reader, body="Mine")
+    assert "Edit</a>" in card(page_for(reader, article), mine)
+    later = timezone.now() + timedelta(minutes=rules.edit_window_minutes, seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    html = page_for(reader, article)  # the same cached card: its slot decides
+    assert "Edit</a>" not in card(html, mine)
+    assert "Delete</a>" in card(html, mine)
+
+
+def test_a_held_comment_is_shown_to_its_author_alone(rules, article, reader):
+    services.comment_create(article=article, author=UserFactory(), body="Shown")
+    page_for(None, article)  # the shared listing is now cached
+    Comment.objects.create(
+        article=article, author=reader, body="Held", body_html="<p>Held</p>", status="pending"
+    )
+    as_author = page_for(reader, article)
+    assert "Held" in as_author
+    assert "Awaiting moderation" in as_author
+    assert "Ask a moderator to review it" in as_author
+    assert CSRF.search(as_author[as_author.index("request-review") :])
+    assert "Held" not in page_for(UserFactory(), article)
+    assert "Shown" in page_for(UserFactory(), article)
+
+
+def test_comment_text_cannot_forge_a_slot(rules, article, reader):
+    victim = UserFactory(display_name="Victim")
+    forged = f"<!--reader:tools:1:{victim.pk}:1:9999999999--> <!--reader:csrf-->"
+    comment = services.comment_create(article=article, author=reader, body=forged)
+    html = page_for(victim, article)
+    assert "Delete</a>" not in card(html, comment)
+    assert "&lt;!--reader:csrf--&gt;" in card(html, comment)
+    assert len(CSRF.findall(card(html, comment))) == 1  # the like form's own

@@ -4,6 +4,7 @@ Signals catch every path (services, admin, shell); counters updated with F() exp
 covered by the row written beside them (a like, a report, a moderation log entry).
 """
 
+from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -37,4 +38,15 @@ def comment_activity(sender, instance, **kwargs) -> None:
 @receiver(post_save, sender=ModerationSettings)
 def rules_changed(sender, **kwargs) -> None:
     # Whether comments are open shows on every article page.
+    pagecache.invalidate(pagecache.GLOBAL)
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+def author_may_be_renamed(sender, instance, created: bool, update_fields=None, **kwargs) -> None:
+    """A reader's name shows in every discussion they joined: renew every page (a rare write).
+
+    Saves that cannot change the name (a login's last_login) are skipped.
+    """
+    if created or (update_fields is not None and not {"display_name", "email"} & update_fields):
+        return
     pagecache.invalidate(pagecache.GLOBAL)

@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from accounts.services import user_update_profile
 from comments import services
 
 pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
@@ -52,3 +53,16 @@ def test_article_page_with_comment_form_is_cacheable_for_anonymous_readers(rules
     assert "Cached words" in second.content.decode()
     assert "csrfmiddlewaretoken" not in second.content.decode()
     assert not second.cookies
+
+
+def test_a_renamed_author_is_renamed_on_cached_pages(
+    rules, article, reader, django_capture_on_commit_callbacks
+):
+    services.comment_create(article=article, author=reader, body="Signed")
+    url = article.get_absolute_url()
+    assert "Ada" in anonymous_page(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        user_update_profile(
+            user=reader, display_name="Ada L.", notify_on_reply=True, notify_on_followed=True
+        )
+    assert "Ada L." in anonymous_page(url)

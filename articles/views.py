@@ -34,11 +34,17 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
         return Article.objects.published()
 
     def get_object(self, queryset=None):
-        article = super().get_object(queryset)
+        slug = self.kwargs["slug"]
         site, discussion = pagecache.generations(
-            self.request, pagecache.GLOBAL, pagecache.article_generation(article.slug)
+            self.request, pagecache.GLOBAL, pagecache.article_generation(slug)
         )
         self.generation = {"site": site, "discussion": discussion}
+        # An article changes only with a new site generation (or discussion: its comment
+        # count), so each process reads it once per generation; a missing one stays a 404.
+        article = cached(
+            by_generation("article", slug, site, discussion),
+            lambda: DetailView.get_object(self, queryset),
+        )
         # Tags and sources change only with a new site generation: read them once per process.
         tags, sources = cached(
             by_generation("article-taxonomy", article.pk, site),

@@ -105,7 +105,7 @@ def main() -> None:
             f"  {len(body):7,} B"
         )
         if profiler:
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+            pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(40)
 
 
 if __name__ == "__main__":

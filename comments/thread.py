@@ -227,13 +227,16 @@ def thread_context(
             request=request,
         )
 
+    blank = False
     if form is None:
         draft = read_draft(request, article) or {}
         form = new_comment_form(body=draft.get("body", ""), parent=draft.get("parent"))
+        blank = not draft
 
     return {
         "comment_listing": fill_reader_slots(html, request, rules, follow=follow),
         "comment_form": form,
+        "comment_form_is_blank": blank or None,  # None: not a cacheable fragment
         "comments_are_open": is_open,
         "comment_post_refusal": post_refusal,
         "comment_login_url": login_url_for(article),

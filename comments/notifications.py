@@ -108,23 +108,17 @@ def build_messages(comment: Comment) -> list[EmailMessage]:
     return messages
 
 
-def send_comment_notifications(comment_id: int) -> int:
-    """Send what build_messages() decides; returns how many were sent, 0 on any failure."""
+def send_comment_notifications(comment: Comment) -> int:
+    """Send what build_messages() decides; returns how many were sent, 0 on any failure.
+
+    `comment` is the one just created, its article, author and answered comment at hand.
+    """
     try:
-        comment = (
-            Comment.objects.select_related(
-                "article", "author", "parent__author", "reply_to__author"
-            )
-            .filter(pk=comment_id)
-            .first()
-        )
-        if comment is None:
-            return 0
         messages = build_messages(comment)
         if not messages:
             return 0
         with get_connection(fail_silently=False) as connection:
             return connection.send_messages(messages) or 0
     except Exception:
-        logger.exception("Could not send notifications for comment %s", comment_id)
+        logger.exception("Could not send notifications for comment %s", comment.pk)
         return 0

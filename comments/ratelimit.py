@@ -20,10 +20,8 @@ def hit(key: str, *, limit: int, window: int) -> bool:
         return True
     bucket = int(now()) // window
     cache_key = f"ratelimit:{key}:{bucket}"
-    cache.add(cache_key, 0, timeout=window + 5)
     try:
         count = cache.incr(cache_key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(cache_key, 1, timeout=window + 5)
-        count = 1
+    except ValueError:  # the window's first attempt, unless another server just began it
+        count = 1 if cache.add(cache_key, 1, timeout=window + 5) else cache.incr(cache_key)
     return count <= limit

@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .models import Comment, CommentLike, ModerationSettings
 
-SLOT = re.compile(r"<!--reader:(\w+)((?::\d+)*)-->")
+SLOT = re.compile(r"<!--reader:(\w+)(?::(\d+):(\d+):(\d+):(\d+))?-->")
 
 
 def slot(name: str, comment: Comment | None = None) -> SafeString:
@@ -40,29 +40,32 @@ def slot(name: str, comment: Comment | None = None) -> SafeString:
 CSRF_SLOT = "<!--reader:csrf-->"
 
 
-@functools.lru_cache(maxsize=4096)
-def comment_url(name: str, pk: int) -> str:
-    return reverse(f"comments:{name}", args=[pk])
-
-
+# Each control is drawn once per process and comment state; the page's token is filled last.
+@functools.lru_cache(maxsize=8192)
 def _like_form(pk: int, liked: bool) -> SafeString:
     return format_html(
         '<form method="post" action="{}" class="inline-form" data-like-form>{}'
         '<input type="hidden" name="action" value="{}">'
         '<button type="submit" class="link-button" aria-pressed="{}">{}</button></form> ',
-        comment_url("like", pk),
-        mark_safe(CSRF_SLOT),  # noqa: S308 - filled with the page's token last
+        reverse("comments:like", args=[pk]),
+        mark_safe(CSRF_SLOT),  # noqa: S308 - a constant
         "unlike" if liked else "like",
         "true" if liked else "false",
         "Liked" if liked else "Like",
     )
 
 
+@functools.lru_cache(maxsize=8192)
 def _own_links(pk: int, editable: bool) -> SafeString:
-    delete = format_html('<a href="{}">Delete</a>', comment_url("delete", pk))
+    delete = format_html('<a href="{}">Delete</a>', reverse("comments:delete", args=[pk]))
     if not editable:
         return delete
-    return format_html('<a href="{}">Edit</a> {}', comment_url("edit", pk), delete)
+    return format_html('<a href="{}">Edit</a> {}', reverse("comments:edit", args=[pk]), delete)
+
+
+@functools.lru_cache(maxsize=8192)
+def _report_link(pk: int) -> SafeString:
+    return format_html('<a href="{}">Report</a>', reverse("comments:report", args=[pk]))
 
 
 def fill_reader_slots(
@@ -76,8 +79,8 @@ def fill_reader_slots(
     if not user.is_authenticated:
         return mark_safe(SLOT.sub("", html))  # noqa: S308 - our templates' output
 
-    found = SLOT.findall(html)
-    like_ids = [int(facts.split(":")[1]) for name, facts in found if name == "like"]
+    reader_pk = user.pk
+    like_ids = [int(found[1]) for found in SLOT.findall(html) if found[0] == "like"]
     liked = set()
     if like_ids:
         liked = set(
@@ -93,15 +96,13 @@ def fill_reader_slots(
             return match[0]  # filled last, with the forms this pass adds
         if name == "follow":
             return follow
-        pk, author_id, published, created = (int(fact) for fact in match[2][1:].split(":"))
-        own = author_id == user.pk
+        pk, own = int(match[2]), int(match[3]) == reader_pk
+        published, created = match[4] == "1", int(match[5])
         if name == "like":
             return "" if own else _like_form(pk, pk in liked)
         if own:  # "tools": the author's own links, or everyone else's report link
             return _own_links(pk, editable=created > editable_after)
-        if published:
-            return format_html('<a href="{}">Report</a>', comment_url("report", pk))
-        return ""
+        return _report_link(pk) if published else ""
 
     # One token for the whole page, as {% csrf_token %} gives every form of a page.
     csrf = format_html(

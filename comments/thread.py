@@ -224,7 +224,6 @@ def thread_context(
         follow = render_to_string(
             "comments/_follow_form.html",
             {"article": article, "following_thread": reader["following"]},
-            request=request,
         )
 
     blank = False

@@ -150,7 +150,11 @@ def comment_create(request: HttpRequest, article_id: int) -> HttpResponse:
             return redirect(f"{article.get_absolute_url()}#comments")
         parent_id = form.cleaned_data["parent"]
         if parent_id:
-            parent = Comment.objects.filter(pk=parent_id, article=article).first()
+            parent = (
+                Comment.objects.filter(pk=parent_id, article=article)
+                .select_related("author")
+                .first()
+            )
             if parent is None:
                 form.add_error(None, services.InvalidParent.message)
     if form.is_valid():

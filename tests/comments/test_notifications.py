@@ -63,6 +63,7 @@ def test_no_reply_email_when_opted_out_or_replying_to_self(
         services.comment_create(article=article, author=reader, body="Me again", parent=parent)
     assert mail.outbox == []
     User.objects.filter(pk=reader.pk).update(notify_on_reply=False)
+    parent = Comment.objects.select_related("author").get(pk=parent.pk)  # as a request loads it
     with django_capture_on_commit_callbacks(execute=True):
         services.comment_create(article=article, author=other_reader, body="Hi", parent=parent)
     assert mail.outbox == []

@@ -5,7 +5,8 @@ rendered once and served from the shared cache (and marked `Cache-Control: publi
 Each cached page depends on a few generation tokens: "global" (articles, tags, sources), "lists"
 (comment counts on listings) and one per article (its comments). A write replaces the tokens it
 affects after its transaction commits; a page stored under older tokens is then a miss.
-Signed-in readers always get a fresh, private page.
+Signed-in readers always get a fresh, private page, put together from parts cached under the
+same tokens (generations(), newsite/fragments.py).
 """
 
 import contextlib
@@ -92,19 +93,19 @@ class CacheUnavailable(Exception):
     """The shared cache answers nothing (the fail-soft backend hides its errors)."""
 
 
-def _current(generations: list[str], *keys: str) -> dict:
-    """The tokens' current values, and `keys` (cached pages) in the same round trip.
+def _current(generations: list[str]) -> dict:
+    """The tokens' current values, in one round trip unless something must be renewed.
 
     A scheduled article that went live since renews GLOBAL first. A token missing from the
     cache (never set, evicted, flushed) gets a new value, so a fragment kept in a process's
     memory under an old value can never come back.
     """
-    found = cache.get_many([*keys, NEXT_PUBLICATION, *generations])
+    found = cache.get_many([NEXT_PUBLICATION, *generations])
     due = found.get(NEXT_PUBLICATION)
     if due is not None and time.time() >= due:
         _bump(GLOBAL)
         remember_next_publication()
-        found = cache.get_many([*keys, *generations])
+        found = cache.get_many(generations)
     missing = [name for name in generations if found.get(name) is None]
     if missing:
         for name in missing:
@@ -215,8 +216,10 @@ def anonymous_page_cache(
 class PageCacheMiddleware:
     """Serve cached pages before sessions, authentication and templates are touched.
 
-    Sits just below WhiteNoise, so a hit costs one cache round trip (one query on the database
-    cache) and the headers that the middleware below added when the page was stored.
+    Sits just below WhiteNoise, so a hit costs one read of the tokens from the shared cache
+    (one query on the database cache), the page from this process's memory (or, the first
+    time, from the shared cache), and the headers the middleware below added when it was
+    stored.
     A broken cache never breaks the site: the page is rendered as if nothing was cached.
     """
 

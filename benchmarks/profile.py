@@ -16,10 +16,11 @@ import os
 import pstats
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from urllib.parse import urlencode
+
+from .harness import scratch_database
 
 
 def main() -> None:
@@ -30,15 +31,19 @@ def main() -> None:
     parser.add_argument("--only", default="", help="Run the scenarios whose name has this.")
     args = parser.parse_args()
 
-    folder = tempfile.mkdtemp(prefix="newsite-profile-")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{folder}/db.sqlite3")
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="newsite.settings",
-        DJANGO_DEBUG="",
-        DJANGO_SECRET_KEY="profile-" + uuid.uuid4().hex * 2,
-        DJANGO_ALLOWED_HOSTS="testserver",
-        DJANGO_LOG_LEVEL="ERROR",
-    )
+    with scratch_database(os.environ.get("DATABASE_URL")) as database_url:
+        os.environ.update(
+            DATABASE_URL=database_url,
+            DJANGO_SETTINGS_MODULE="newsite.settings",
+            DJANGO_DEBUG="",
+            DJANGO_SECRET_KEY="profile-" + uuid.uuid4().hex * 2,
+            DJANGO_ALLOWED_HOSTS="testserver",
+            DJANGO_LOG_LEVEL="ERROR",
+        )
+        profile(args)
+
+
+def profile(args: argparse.Namespace) -> None:
     import django
 
     django.setup()
@@ -59,9 +64,13 @@ def main() -> None:
     signed_in = f"{data['session_cookie']}={data['sessions'][0]}; csrftoken={csrf}"
     post_url = f"/comments/articles/{data['quiet_article']['id']}/post/"
     scenarios = {
-        "anonymous article (2,000 comments), page cache": ("GET", data["big_article"]["url"], ""),
-        "article with 50 comments, uncached": ("GET", data["medium_article"]["url"], ""),
-        "home, uncached": ("GET", "/", ""),
+        "anonymous article (2,000 comments), cache hit": ("GET", data["big_article"]["url"], ""),
+        "article (2,000 comments), page cache off": ("GET", data["big_article"]["url"], ""),
+        "article with 50 comments, page cache off": ("GET", data["medium_article"]["url"], ""),
+        "article (2,000 comments), nothing cached": ("GET", data["big_article"]["url"], ""),
+        "article with 50 comments, nothing cached": ("GET", data["medium_article"]["url"], ""),
+        "home, cache hit": ("GET", "/", ""),
+        "home, page cache off": ("GET", "/", ""),
         "signed-in article": ("GET", data["big_article"]["url"], signed_in),
         "signed-in article, 50 comments": ("GET", data["medium_article"]["url"], signed_in),
         "comment post": ("POST", post_url, signed_in),
@@ -102,7 +111,8 @@ def main() -> None:
     for name, (method, url, cookie) in scenarios.items():
         if args.only not in name:
             continue
-        settings.PAGE_CACHE = "page cache" in name
+        settings.PAGE_CACHE = "cache hit" in name
+        settings.FRAGMENT_CACHE = "nothing cached" not in name
         send(method, url, cookie)  # warm every cache
         queries.clear()
         with connection.execute_wrapper(count):

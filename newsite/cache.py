@@ -6,7 +6,7 @@ by the database), so a lost Redis means slower pages, never errors. Each failure
 
 import logging
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -26,7 +26,23 @@ def _fail_soft(name: str, fallback):
     return wrapper
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django makes a redis.Redis per command, and building one costs more than a round trip
+    (a few hundred response callbacks). A client is safe to share: keep one per pool."""
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        if pool not in clients:
+            clients[pool] = self._client(connection_pool=pool)
+        return clients[pool]
+
+
 class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params) -> None:
+        super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
+
     get = _fail_soft("get", lambda key, default=None, version=None: default)
     get_many = _fail_soft("get_many", {})
     set = _fail_soft("set", None)

@@ -2,6 +2,7 @@ import datetime as dt
 import types
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -36,10 +37,22 @@ def test_anonymous_pages_are_public_and_cookieless(client, article, path):
 def test_a_cache_hit_costs_one_query_on_the_database_cache(
     client, article, settings, django_assert_max_num_queries
 ):
-    """Page and generation tokens come in one get_many (zero queries on Redis)."""
+    """The tokens come in one get_many (zero queries on Redis), the page from local memory."""
     client.get("/")
     with django_assert_max_num_queries(1):
         assert client.get("/")["X-Page-Cache"] == "hit"
+
+
+def test_a_flushed_shared_cache_never_brings_back_a_process_s_old_copy(client, article):
+    """Tokens lost from the shared cache get new values, so local copies under the old ones
+    (pages, fragments) can no longer be found, even for a write whose invalidation was lost."""
+    client.get(article.get_absolute_url())
+    Article.objects.filter(pk=article.pk).update(title="Changed while the cache was away")
+    assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+    cache.clear()  # Redis restarted or flushed
+    response = client.get(article.get_absolute_url())
+    assert response["X-Page-Cache"] == "miss"
+    assert b"Changed while the cache was away" in response.content
 
 
 def test_an_edit_invalidates_on_commit(client, article, django_capture_on_commit_callbacks):

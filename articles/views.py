@@ -25,6 +25,11 @@ class ArticleListView(PublishedArticlesMixin, ListView):
     context_object_name = "articles"
     paginate_by = settings.ARTICLES_PER_PAGE
 
+    def get_context_data(self, **kwargs):
+        # Listings show articles and their comment counts: cached under those two tokens.
+        site, lists = pagecache.generations(self.request, pagecache.GLOBAL, pagecache.LISTS)
+        return super().get_context_data(generation={"site": site, "lists": lists}, **kwargs)
+
 
 class ArticleDetailView(PublishedArticlesMixin, DetailView):
     template_name = "articles/article_detail.html"

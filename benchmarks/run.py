@@ -123,6 +123,7 @@ def run_reads(site: Site, *, seconds: int, rounds: int, connections: int) -> lis
     for _ in range(rounds):
         for name, (url, headers) in scenarios.items():
             runs[name].append(wrk(url, seconds=seconds, connections=connections, headers=headers))
+            print(f"  {name}: {runs[name][-1].rps:,.0f} req/s", file=sys.stderr)
             # Interleave S between scenarios so drift hits both sides of each ratio alike.
             if not name.startswith("S:"):
                 first = next(iter(scenarios))

@@ -69,10 +69,16 @@ def clear_draft(request: HttpRequest, article: Article) -> None:
 
 
 def new_comment_form(
-    *, body: str = "", parent: int | str | None = None, form_id: str = "new"
+    *, body: str = "", parent: int | str | None = None, form_id: str = "new", token: bool = True
 ) -> CommentForm:
+    """A blank form; `token=False` for a reader who is not signed in, whose form only keeps
+    a draft, so every such reader's page is the same (and so is its ETag)."""
     return CommentForm(
-        initial={"body": body, "parent": parent or "", "client_token": uuid.uuid4().hex},
+        initial={
+            "body": body,
+            "parent": parent or "",
+            "client_token": uuid.uuid4().hex if token else "",
+        },
         form_id=form_id,
     )
 
@@ -229,7 +235,11 @@ def thread_context(
     blank = False
     if form is None:
         draft = read_draft(request, article) or {}
-        form = new_comment_form(body=draft.get("body", ""), parent=draft.get("parent"))
+        form = new_comment_form(
+            body=draft.get("body", ""),
+            parent=draft.get("parent"),
+            token=user.is_authenticated,
+        )
         blank = not draft
 
     return {

@@ -71,24 +71,25 @@ def open_comment(pk: int) -> Comment:
 
 
 def render_with_reader_slots(
-    request: HttpRequest, template: str, context: dict, *, status: int = 200
+    request: HttpRequest, template: str, comment: Comment, *, status: int = 200, **context
 ) -> HttpResponse:
-    """A page showing a comment card, its reader slots filled for this reader."""
-    html = render_to_string(template, context, request=request)
-    return HttpResponse(fill_reader_slots(html, request, ModerationSettings.load()), status=status)
-
-
-def render_comment(request: HttpRequest, comment: Comment, *, status: int = 200) -> HttpResponse:
-    return render_with_reader_slots(
-        request,
-        "comments/_comment.html",
+    """A page showing one comment's card, its reader slots filled for this reader."""
+    rules = ModerationSettings.load()
+    html = render_to_string(
+        template,
         {
             "comment": as_single(comment),
             "article": comment.article,
-            "comments_are_open": services.comments_open(comment.article),
+            "comments_are_open": services.comments_open(comment.article, rules),
+            **context,
         },
-        status=status,
+        request=request,
     )
+    return HttpResponse(fill_reader_slots(html, request, rules), status=status)
+
+
+def render_comment(request: HttpRequest, comment: Comment, *, status: int = 200) -> HttpResponse:
+    return render_with_reader_slots(request, "comments/_comment.html", comment, status=status)
 
 
 def render_article_with_form(request: HttpRequest, article: Article, form) -> HttpResponse:
@@ -205,16 +206,7 @@ def comment_permalink(request: HttpRequest, pk: int) -> HttpResponse:
 
 def render_reply_page(request: HttpRequest, parent: Comment, form) -> HttpResponse:
     template = "comments/_form.html" if wants_fragment(request) else "comments/reply.html"
-    return render_with_reader_slots(
-        request,
-        template,
-        {
-            "comment": as_single(parent),
-            "article": parent.article,
-            "form": form,
-            "comments_are_open": services.comments_open(parent.article),
-        },
-    )
+    return render_with_reader_slots(request, template, parent, form=form)
 
 
 @login_required

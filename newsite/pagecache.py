@@ -16,7 +16,7 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import wraps
 
 from django.conf import settings
@@ -94,7 +94,7 @@ class CacheUnavailable(Exception):
     """The shared cache answers nothing (the fail-soft backend hides its errors)."""
 
 
-def _current(generations: list[str]) -> dict:
+def _current(generations: Sequence[str]) -> dict:
     """The tokens' current values, in one round trip unless something must be renewed.
 
     A scheduled article that went live since renews GLOBAL first. A token missing from the

@@ -1,12 +1,15 @@
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.contrib.messages import get_messages
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
-from comments.thread import thread_context
+from comments.thread import Discussion
 from newsite import pagecache
 from newsite.fragments import by_generation, cached
 
@@ -58,19 +61,33 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
         article.use_known_tags_and_sources(tags, sources)
         return article
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["generation"] = self.generation
-        # The discussion under the article; a refused comment comes back as comment_form.
-        context.update(
-            thread_context(
+    def get(self, request, *args, **kwargs):
+        return self.render_page()
+
+    def render_page(self, *, form=None) -> HttpResponse:
+        """The article and its discussion; `form` is a refused comment, shown with its errors.
+
+        The page is rendered with reader slots, and a page every reader of its kind (signed
+        in or not) shares is kept once per generation of the site and the discussion: a
+        signed-in reader's view then only fills in their own parts.
+        """
+        self.object = self.get_object()
+        discussion = Discussion(self.request, self.object, self.generation, form=form)
+        key = None
+        if discussion.shared and not get_messages(self.request):
+            key = discussion.key("article-page", self.request.user.is_authenticated)
+        html = cached(
+            key,
+            lambda: render_to_string(
+                self.get_template_names(),
+                self.get_context_data(object=self.object, **discussion.context()),
                 self.request,
-                self.object,
-                form=context.get("comment_form"),
-                generation=context["generation"],
-            )
+            ),
         )
-        return context
+        return HttpResponse(discussion.fill(html))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(generation=self.generation, **kwargs)
 
 
 class TagArticleListView(ArticleListView):

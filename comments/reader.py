@@ -1,21 +1,26 @@
 """What differs by reader in a discussion, filled into HTML that every reader shares.
 
-Comment cards and whole pages of threads are rendered once and cached for everyone. Where a
-reader's own controls go (like, edit, delete, report, follow) and where a form needs the
-reader's CSRF token, that shared HTML holds a slot, `<!--reader:NAME:FACT:…-->`, carrying the
-facts the control depends on; fill_reader_slots() replaces each slot for the reader at hand
-with one query for their likes. Readers' text can never forge a slot: Markdown is rendered
-with raw HTML off and then sanitised (which drops comments), and names are escaped.
+Comment cards, pages of threads and the article page around them are rendered once and cached
+for everyone. Where a reader's own part goes (account links, like, edit, delete, report,
+follow, a form's CSRF and client tokens), that shared HTML holds a slot,
+`<!--reader:NAME:FACT:…-->`, carrying the facts the part depends on; fill_reader_slots()
+replaces each slot for the reader at hand with one query for their likes. Readers' text can
+never forge a slot: Markdown is rendered with raw HTML off and then sanitised (which drops
+comments), and names are escaped.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import uuid
 from datetime import timedelta
 
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -38,6 +43,12 @@ def slot(name: str, comment: Comment | None = None) -> SafeString:
 
 
 CSRF_SLOT = "<!--reader:csrf-->"
+ACCOUNT_NAV = "includes/account_nav.html"
+
+
+@functools.cache
+def _anonymous_nav() -> str:
+    return get_template(ACCOUNT_NAV).render({"user": AnonymousUser()})
 
 
 # Each control is drawn once per process and comment state; the page's token is filled last.
@@ -68,6 +79,22 @@ def _report_link(pk: int) -> SafeString:
     return format_html('<a href="{}">Report</a>', reverse("comments:report", args=[pk]))
 
 
+LIKED_SQL = "SELECT comment_id FROM {table} WHERE user_id = %s AND comment_id IN ({ids})"
+
+
+def _liked(reader_pk: int, comment_ids: list[int]) -> set[int]:
+    """Which of these comments the reader likes. Written as SQL because the ORM's version cost
+    more to build than to run, on every signed-in page view (benchmarks/profile.py)."""
+    if not comment_ids:
+        return set()
+    sql = LIKED_SQL.format(
+        table=CommentLike._meta.db_table, ids=", ".join(["%s"] * len(comment_ids))
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [reader_pk, *comment_ids])
+        return {row[0] for row in cursor.fetchall()}
+
+
 def fill_reader_slots(
     html: str, request: HttpRequest, rules: ModerationSettings, *, follow: str = ""
 ) -> SafeString:
@@ -77,23 +104,24 @@ def fill_reader_slots(
     """
     user = request.user
     if not user.is_authenticated:
-        return mark_safe(SLOT.sub("", html))  # noqa: S308 - our templates' output
+        return mark_safe(  # noqa: S308 - our templates' output
+            SLOT.sub(lambda match: _anonymous_nav() if match[1] == "nav" else "", html)
+        )
 
     reader_pk = user.pk
-    like_ids = [int(found[1]) for found in SLOT.findall(html) if found[0] == "like"]
-    liked = set()
-    if like_ids:
-        liked = set(
-            CommentLike.objects.filter(user=user, comment_id__in=like_ids).values_list(
-                "comment_id", flat=True
-            )
-        )
+    liked = _liked(reader_pk, [int(found[1]) for found in SLOT.findall(html) if found[0] == "like"])
     editable_after = (timezone.now() - timedelta(minutes=rules.edit_window_minutes)).timestamp()
+
+    token = get_token(request)
 
     def replace(match: re.Match) -> str:
         name = match[1]
         if name == "csrf":
             return match[0]  # filled last, with the forms this pass adds
+        if name == "nav":
+            return get_template(ACCOUNT_NAV).render({"user": user, "csrf_token": token})
+        if name == "client_token":  # a comment form's, new for each page view
+            return uuid.uuid4().hex
         if name == "follow":
             return follow
         pk, own = int(match[2]), int(match[3]) == reader_pk
@@ -105,7 +133,5 @@ def fill_reader_slots(
         return _report_link(pk) if published else ""
 
     # One token for the whole page, as {% csrf_token %} gives every form of a page.
-    csrf = format_html(
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
-    )
+    csrf = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
     return mark_safe(SLOT.sub(replace, html).replace(CSRF_SLOT, csrf))  # noqa: S308

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
+import functools
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,6 +15,7 @@ from django.db.models import Count, Window
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article
 from newsite.fragments import by_generation, cached
@@ -69,18 +70,10 @@ def clear_draft(request: HttpRequest, article: Article) -> None:
 
 
 def new_comment_form(
-    *, body: str = "", parent: int | str | None = None, form_id: str = "new", token: bool = True
+    *, body: str = "", parent: int | str | None = None, form_id: str = "new"
 ) -> CommentForm:
-    """A blank form; `token=False` for a reader who is not signed in, whose form only keeps
-    a draft, so every such reader's page is the same (and so is its ETag)."""
-    return CommentForm(
-        initial={
-            "body": body,
-            "parent": parent or "",
-            "client_token": uuid.uuid4().hex if token else "",
-        },
-        form_id=form_id,
-    )
+    """A form to fill in; its client token is a reader slot, drawn afresh for each page view."""
+    return CommentForm(initial={"body": body, "parent": parent or ""}, form_id=form_id)
 
 
 # --- the thread ------------------------------------------------------------------------------
@@ -180,76 +173,105 @@ def render_listing(
     )
 
 
-def thread_context(
-    request: HttpRequest,
-    article: Article,
-    *,
-    form: CommentForm | None = None,
-    generation: dict[str, str | None] | None = None,
-) -> dict[str, Any]:
-    """Everything templates/comments/thread.html shows for one page of an article's threads.
+class Discussion:
+    """One reader's view of an article's discussion: what all readers share, and what is theirs.
 
-    Most readers see the same threads: that page is rendered once per generation of the
-    discussion and filled with each reader's controls. A reader with held or hidden comments
-    of their own on the article sees those too, so theirs is rendered for them alone.
+    Most readers see the same page of threads, rendered once per generation of the discussion
+    with slots for each reader's controls (comments/reader.py). So is the page around it, unless
+    `shared` is False: a reader with held or hidden comments of their own on the article, a
+    draft, a refused form or a refusal to post sees a page rendered for them alone.
     """
-    user = request.user
-    generation = generation or {}
-    rules = moderation_rules(generation.get("site"))
-    sort = sort_from(request)
-    page_number = request.GET.get("page")
-    is_open = comments_open(article, rules)
 
-    def listing(viewer) -> str:
-        return render_listing(
-            article, viewer, sort=sort, page_number=page_number, comments_are_open=is_open
+    def __init__(
+        self,
+        request: HttpRequest,
+        article: Article,
+        generation: dict[str, str | None],
+        *,
+        form: CommentForm | None = None,
+    ) -> None:
+        self.request = request
+        self.article = article
+        self.generation = generation
+        self.rules = moderation_rules(generation.get("site"))
+        self.sort = sort_from(request)
+        self.page_number = request.GET.get("page")
+        self.is_open = comments_open(article, self.rules)
+        user = request.user
+        self.reader = reader_facts(user, article) if user.is_authenticated else {}
+        self.post_refusal = ""
+        if user.is_authenticated:
+            try:
+                ensure_can_post(user, email_verified=self.reader["email_verified"])
+            except CommentError as error:
+                self.post_refusal = error.message
+        draft = read_draft(request, article) if form is None else None
+        self.blank_form = form is None and not draft
+        self.form = form or new_comment_form(
+            body=(draft or {}).get("body", ""), parent=(draft or {}).get("parent")
         )
 
-    reader = reader_facts(user, article) if user.is_authenticated else {}
-    if reader.get("has_unpublished"):
-        html = listing(user)
-    else:
-        key = by_generation(
-            "comment-listing",
-            article.pk,
-            generation.get("site"),
-            generation.get("discussion"),
-            sort,
-            (page_number or "")[:20],
-            is_open,
-        )
-        html = cached(key, lambda: listing(AnonymousUser()))
+    @property
+    def shared(self) -> bool:
+        return self.blank_form and not (self.reader.get("has_unpublished") or self.post_refusal)
 
-    post_refusal = ""
-    follow = ""
-    if user.is_authenticated:
-        try:
-            ensure_can_post(user, email_verified=reader["email_verified"])
-        except CommentError as error:
-            post_refusal = error.message
-        follow = render_to_string(
-            "comments/_follow_form.html",
-            {"article": article, "following_thread": reader["following"]},
+    def key(self, name: str, *parts: object) -> str | None:
+        """The fragment key of a part of this page that every reader of it shares."""
+        return by_generation(
+            name,
+            self.article.pk,
+            self.generation.get("site"),
+            self.generation.get("discussion"),
+            self.sort,
+            (self.page_number or "")[:20],
+            self.is_open,
+            *parts,
         )
 
-    blank = False
-    if form is None:
-        draft = read_draft(request, article) or {}
-        form = new_comment_form(
-            body=draft.get("body", ""),
-            parent=draft.get("parent"),
-            token=user.is_authenticated,
+    def listing(self) -> SafeString:
+        """This page of threads, with reader slots."""
+        user = self.request.user
+        if self.reader.get("has_unpublished"):
+            viewer, key = user, None
+        else:
+            viewer, key = AnonymousUser(), self.key("comment-listing")
+        html = cached(
+            key,
+            lambda: render_listing(
+                self.article,
+                viewer,
+                sort=self.sort,
+                page_number=self.page_number,
+                comments_are_open=self.is_open,
+            ),
         )
-        blank = not draft
+        return mark_safe(html)  # noqa: S308 - our template's output
 
-    return {
-        "comment_listing": fill_reader_slots(html, request, rules, follow=follow),
-        "comment_form": form,
-        "comment_form_is_blank": blank or None,  # None: not a cacheable fragment
-        "comments_are_open": is_open,
-        "comment_post_refusal": post_refusal,
-        "comment_login_url": login_url_for(article),
-    }
+    def context(self) -> dict[str, Any]:
+        """Everything templates/comments/thread.html shows."""
+        return {
+            "comment_listing": self.listing(),
+            "comment_form": self.form,
+            "comment_form_is_blank": self.blank_form or None,  # None: not a cacheable fragment
+            "comments_are_open": self.is_open,
+            "comment_post_refusal": self.post_refusal,
+            "comment_login_url": login_url_for(self.article),
+        }
+
+    def fill(self, html: str) -> SafeString:
+        """A page showing this discussion, its reader slots filled for this reader."""
+        follow = ""
+        if self.request.user.is_authenticated:
+            follow = follow_form(self.article, following=self.reader["following"])
+        return fill_reader_slots(html, self.request, self.rules, follow=follow)
+
+
+@functools.lru_cache(maxsize=4096)
+def follow_form(article: Article, *, following: bool) -> str:
+    """The follow/unfollow form of a discussion (its CSRF token is a reader slot)."""
+    return render_to_string(
+        "comments/_follow_form.html", {"article": article, "following_thread": following}
+    )
 
 
 # Three yes/no questions about the reader in one round trip. Written as SQL because the ORM's

@@ -15,7 +15,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.template.response import TemplateResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -98,9 +97,7 @@ def render_article_with_form(request: HttpRequest, article: Article, form) -> Ht
 
     view = ArticleDetailView()
     view.setup(request, slug=article.slug)
-    view.object = view.get_object()
-    context = view.get_context_data(object=view.object, comment_form=form)
-    return TemplateResponse(request, view.get_template_names(), context)
+    return view.render_page(form=form)
 
 
 def fragment_errors(request: HttpRequest, form) -> HttpResponse:

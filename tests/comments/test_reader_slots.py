@@ -1,10 +1,12 @@
 """Shared discussion HTML, each reader's own controls: comments/reader.py with fragments on."""
 
 import re
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.test.signals import template_rendered
 from django.urls import reverse
 from django.utils import timezone
 
@@ -109,3 +111,68 @@ def test_comment_text_cannot_forge_a_slot(rules, article, reader):
     assert "Delete</a>" not in card(html, comment)
     assert "&lt;!--reader:csrf--&gt;" in card(html, comment)
     assert len(CSRF.findall(card(html, comment))) == 1  # the like form's own
+
+
+@contextmanager
+def templates_rendered():
+    names: list[str] = []
+
+    def record(sender, template, **kwargs):
+        names.append(template.name)
+
+    template_rendered.connect(record)
+    try:
+        yield names
+    finally:
+        template_rendered.disconnect(record)
+
+
+def test_a_signed_in_page_is_the_shared_page_filled_for_each_reader(rules, article, reader):
+    theirs = services.comment_create(article=article, author=reader, body="Theirs")
+    page_for(reader, article)  # renders the page every signed-in reader shares
+    grace = UserFactory(display_name="Grace")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(grace)
+
+    with templates_rendered() as names:
+        html = client.get(article.get_absolute_url()).content.decode()
+
+    assert names == ["includes/account_nav.html"]  # the page itself came from the cache
+    navigation = html[html.index('<nav class="site-nav"') : html.index("</nav>")]
+    assert ">Grace</a>" in navigation
+    assert "Ada" not in navigation
+    assert "<!--reader:" not in html
+    # Every form on it carries Grace's token, and it works.
+    tokens = set(CSRF.findall(html))
+    assert len(tokens) == 1
+    response = client.post(
+        reverse("comments:like", args=[theirs.pk]),
+        {"action": "like", "csrfmiddlewaretoken": tokens.pop()},
+    )
+    assert response.status_code == 302
+    assert CommentLike.objects.filter(comment=theirs, user=grace).exists()
+
+
+def test_a_reader_s_messages_and_draft_are_shown_on_their_own_page(rules, article, reader):
+    page_for(reader, article)  # the shared page is cached
+    client = Client()
+    client.force_login(reader)
+    session = client.session
+    session["comment_drafts"] = {str(article.pk): {"body": "My unsent words", "parent": ""}}
+    session.save()
+    client.post(reverse("comments:follow", args=[article.pk]), {"action": "follow"})
+
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "You will get an e-mail about new comments here." in html
+    assert "My unsent words" in html
+    assert "Stop following this discussion" in html
+    assert "My unsent words" not in page_for(UserFactory(), article)
+
+
+def test_an_anonymous_page_from_the_shared_page_has_the_anonymous_navigation(rules, article):
+    page_for(None, article)
+    html = page_for(None, article)
+    assert ">Log in</a>" in html
+    assert ">Sign up</a>" in html
+    assert "Log out" not in html
+    assert 'name="client_token" value=""' in html

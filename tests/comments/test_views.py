@@ -1,5 +1,6 @@
 """The comment pages and endpoints, including crafted requests that must be refused."""
 
+import re
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -178,12 +179,22 @@ def test_double_submit_creates_one_comment(client, rules, article, reader):
     assert Article.objects.get(pk=article.pk).comment_count == 1
 
 
-def test_form_carries_a_fresh_client_token(client, rules, article, reader):
+def client_token_in(html: str) -> str:
+    return re.search(r'name="client_token" value="([^"]*)"', html)[1]
+
+
+@pytest.mark.parametrize("page_cache", [False, True], ids=["rendered", "shared page"])
+def test_form_carries_a_fresh_client_token(client, settings, rules, article, reader, page_cache):
+    settings.FRAGMENT_CACHE = page_cache  # the second view fills the first one's page
     client.force_login(reader)
-    one = client.get(article.get_absolute_url()).context["comment_form"]["client_token"].value()
-    two = client.get(article.get_absolute_url()).context["comment_form"]["client_token"].value()
-    assert one
+    one = client_token_in(client.get(article.get_absolute_url()).content.decode())
+    two = client_token_in(client.get(article.get_absolute_url()).content.decode())
+    assert re.fullmatch(r"[0-9a-f]{32}", one)
     assert one != two
+    # A comment posted with the page's token is made once, however often it is sent.
+    post_comment(client, article, "Once", client_token=one)
+    post_comment(client, article, "Once", client_token=one)
+    assert Comment.objects.count() == 1
 
 
 def test_honeypot_drops_the_comment(client, rules, article, reader):

@@ -205,11 +205,12 @@ class Discussion:
                 ensure_can_post(user, email_verified=self.reader["email_verified"])
             except CommentError as error:
                 self.post_refusal = error.message
-        draft = read_draft(request, article) if form is None else None
-        self.blank_form = form is None and not draft
-        self.form = form or new_comment_form(
-            body=(draft or {}).get("body", ""), parent=(draft or {}).get("parent")
-        )
+        self.blank_form = False
+        if form is None:
+            draft = read_draft(request, article) or {}
+            self.blank_form = not draft
+            form = new_comment_form(body=draft.get("body", ""), parent=draft.get("parent"))
+        self.form = form
 
     @property
     def shared(self) -> bool:

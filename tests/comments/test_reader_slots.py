@@ -91,6 +91,7 @@ def test_the_edit_link_goes_when_the_edit_window_closes(rules, article, reader, 
 def test_a_held_comment_is_shown_to_its_author_alone(rules, article, reader):
     services.comment_create(article=article, author=UserFactory(), body="Shown")
     page_for(None, article)  # the shared listing is now cached
+    page_for(UserFactory(), article)  # and so is the page signed-in readers share
     Comment.objects.create(
         article=article, author=reader, body="Held", body_html="<p>Held</p>", status="pending"
     )
@@ -176,3 +177,12 @@ def test_an_anonymous_page_from_the_shared_page_has_the_anonymous_navigation(rul
     assert ">Sign up</a>" in html
     assert "Log out" not in html
     assert 'name="client_token" value=""' in html
+
+
+def test_a_suspended_reader_is_told_so_on_the_shared_page(rules, article, reader):
+    page_for(UserFactory(), article)  # the shared page, with a comment form, is cached
+    reader.posting_suspended_until = timezone.now() + timedelta(days=2)
+    reader.save()
+    html = page_for(reader, article)
+    assert "Your account cannot post comments until" in html
+    assert "data-comment-form" not in html.split('id="comments"')[1].split("comment-list")[0]

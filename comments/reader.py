@@ -98,7 +98,8 @@ def _liked(reader_pk: int, comment_ids: list[int]) -> set[int]:
 def fill_reader_slots(
     html: str, request: HttpRequest, rules: ModerationSettings, *, follow: str = ""
 ) -> SafeString:
-    """`html` with every slot replaced for this reader (emptied for one who is not signed in).
+    """`html` with every slot replaced for this reader. One who is not signed in gets the
+    "Log in" links and nothing else: their forms carry no token.
 
     `follow` is the reader's follow/unfollow form for the discussion's slot.
     """
@@ -111,14 +112,13 @@ def fill_reader_slots(
     reader_pk = user.pk
     liked = _liked(reader_pk, [int(found[1]) for found in SLOT.findall(html) if found[0] == "like"])
     editable_after = (timezone.now() - timedelta(minutes=rules.edit_window_minutes)).timestamp()
-
     token = get_token(request)
 
     def replace(match: re.Match) -> str:
         name = match[1]
         if name == "csrf":
             return match[0]  # filled last, with the forms this pass adds
-        if name == "nav":
+        if name == "nav":  # {% csrf_token %} there reads "csrf_token"
             return get_template(ACCOUNT_NAV).render({"user": user, "csrf_token": token})
         if name == "client_token":  # a comment form's, new for each page view
             return uuid.uuid4().hex

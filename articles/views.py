@@ -83,6 +83,7 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
                 self.get_context_data(object=self.object, **discussion.context()),
                 self.request,
             ),
+            store="pages",
         )
         return HttpResponse(discussion.fill(html))
 

@@ -27,6 +27,7 @@ from .reader import fill_reader_slots
 from .services import CommentError, comments_open, ensure_can_post
 
 COMMENTS_PER_PAGE = 20
+MAX_PAGE = 10**6
 DEFAULT_SORT = "best"
 SORT_LABELS = {"best": "Best", "newest": "Newest", "oldest": "Oldest"}
 DRAFTS_SESSION_KEY = "comment_drafts"
@@ -106,16 +107,21 @@ def moderation_rules(site_generation: str | None) -> ModerationSettings:
     return cached(by_generation("moderation-rules", site_generation), ModerationSettings.load)
 
 
-def _page_of(top_level, page_number: str | None) -> Page:
+def requested_page(request: HttpRequest) -> int:
+    """The page of threads ?page= asks for; nonsense is page 1, and no number is so large that
+    its offset overflows the database's integers (past the end, the last page is shown)."""
+    try:
+        return min(max(int(request.GET.get("page") or 1), 1), MAX_PAGE)
+    except ValueError:
+        return 1
+
+
+def _page_of(top_level, number: int) -> Page:
     """The requested page of threads and their total in one query (a window count).
 
     Only a page past the end costs more: Paginator then counts and serves the last page.
     """
     paginator = Paginator(top_level, COMMENTS_PER_PAGE)
-    try:
-        number = max(1, int(page_number or 1))
-    except ValueError:
-        number = 1
     start = (number - 1) * COMMENTS_PER_PAGE
     rows = list(
         top_level.annotate(threads_total=Window(Count("id")))[start : start + COMMENTS_PER_PAGE]
@@ -127,7 +133,7 @@ def _page_of(top_level, page_number: str | None) -> Page:
 
 
 def render_listing(
-    article: Article, user, *, sort: str, page_number: str | None, comments_are_open: bool
+    article: Article, user, *, sort: str, page_number: int, comments_are_open: bool
 ) -> str:
     """One page of threads as `user` may see them (comments/_listing.html), with reader slots.
 
@@ -195,10 +201,10 @@ class Discussion:
         self.generation = generation
         self.rules = moderation_rules(generation.get("site"))
         self.sort = sort_from(request)
-        self.page_number = request.GET.get("page")
         self.is_open = comments_open(article, self.rules)
         user = request.user
         self.reader = reader_facts(user, article) if user.is_authenticated else {}
+        self.page_number = requested_page(request)
         self.post_refusal = ""
         if user.is_authenticated:
             try:
@@ -217,14 +223,20 @@ class Discussion:
         return self.blank_form and not (self.reader.get("has_unpublished") or self.post_refusal)
 
     def key(self, name: str, *parts: object) -> str | None:
-        """The fragment key of a part of this page that every reader of it shares."""
+        """The fragment key of a part of this page that every reader of it shares.
+
+        None past the pages that the counted comments fill, which are rare (deleted comments
+        still take a place) and rendered afresh, so that ?page= cannot fill the caches.
+        """
+        if self.page_number > max(1, -(-self.article.comment_count // COMMENTS_PER_PAGE)):
+            return None
         return by_generation(
             name,
             self.article.pk,
             self.generation.get("site"),
             self.generation.get("discussion"),
             self.sort,
-            (self.page_number or "")[:20],
+            self.page_number,
             self.is_open,
             *parts,
         )
@@ -245,6 +257,7 @@ class Discussion:
                 page_number=self.page_number,
                 comments_are_open=self.is_open,
             ),
+            store="pages",
         )
         return mark_safe(html)  # noqa: S308 - our template's output
 

@@ -1,4 +1,5 @@
-"""Rendered HTML kept in each process's memory (settings.CACHES["fragments"]).
+"""Rendered HTML kept in each process's memory (settings.CACHES "fragments", and "pages" for
+whole pages and pages of threads).
 
 A fragment's key names everything it shows: either a digest of its content, or the generation
 tokens (newsite/pagecache.py) of the data it was rendered from. Either way a changed page gets a
@@ -20,15 +21,19 @@ def fragment_key(name: str, *parts: object) -> str:
     return f"{name}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def cached(key: str | None, compute: Callable[[], T]) -> T:
-    """compute()'s value, kept under `key`; `None` (nothing to key it by) computes afresh."""
+def cached(key: str | None, compute: Callable[[], T], *, store: str = "fragments") -> T:
+    """compute()'s value, kept under `key`; `None` (nothing to key it by) computes afresh.
+
+    `store="pages"` keeps whole pages apart, so the few large entries cannot crowd out the
+    many small parts, and each cache's memory stays bounded by its entry count.
+    """
     if key is None:
         return compute()
-    store = caches["fragments"]
-    value = store.get(key)
+    cache = caches[store]
+    value = cache.get(key)
     if value is None:
         value = compute()
-        store.set(key, value, TIMEOUT)
+        cache.set(key, value, TIMEOUT)
     return value
 
 

@@ -163,7 +163,8 @@ else:
     }
 
 # Each process's own memory, for entries named by their content or by generation tokens, so
-# never stale (newsite/fragments.py, newsite/pagecache.py). Sized for ~100-200 MB at most.
+# never stale (newsite/fragments.py, newsite/pagecache.py): small parts (cards 1 KB, article
+# parts a few KB) and large entries (whole pages, pages of threads: 26-67 KB). README, Memory.
 CACHES["fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "fragments",

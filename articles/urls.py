@@ -1,5 +1,6 @@
 from django.urls import path
 
+from comments.thread import discussion_variant
 from newsite.pagecache import anonymous_page_cache, page_article, page_lists
 
 from . import views
@@ -12,7 +13,9 @@ urlpatterns = [
     path("", lists(views.ArticleListView.as_view()), name="home"),
     path(
         "articles/<slug:slug>/",
-        anonymous_page_cache(page_article)(views.ArticleDetailView.as_view()),
+        anonymous_page_cache(page_article, variant=discussion_variant)(
+            views.ArticleDetailView.as_view()
+        ),
         name="detail",
     ),
     path("articles/<slug:slug>/preview/", views.ArticlePreviewView.as_view(), name="preview"),

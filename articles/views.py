@@ -3,13 +3,13 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.messages import get_messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
-from comments.thread import Discussion
+from comments.thread import Discussion, PageOutOfRange, discussion_url, sort_from
 from newsite import pagecache
 from newsite.fragments import by_generation, cached
 
@@ -62,7 +62,12 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
         return article
 
     def get(self, request, *args, **kwargs):
-        return self.render_page()
+        try:
+            return self.render_page()
+        except PageOutOfRange as past_the_end:
+            return redirect(
+                discussion_url(self.object, sort=sort_from(request), page=past_the_end.last)
+            )
 
     def render_page(self, *, form=None) -> HttpResponse:
         """The article and its discussion; `form` is a refused comment, shown with its errors.

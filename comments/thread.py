@@ -38,6 +38,17 @@ def sort_from(request: HttpRequest) -> str:
     return sort if sort in Comment.SORTS else DEFAULT_SORT
 
 
+def discussion_url(article: Article, *, sort: str, page: int, anchor: str = "comments") -> str:
+    """The article's address at this page of threads in this order."""
+    params = {}
+    if sort != DEFAULT_SORT:
+        params["sort"] = sort
+    if page > 1:
+        params["page"] = page
+    query = f"?{urlencode(params)}" if params else ""
+    return f"{article.get_absolute_url()}{query}#{anchor}"
+
+
 def login_url_for(article: Article) -> str:
     """Log in, then come back to the discussion (the draft waits in the session)."""
     query = urlencode({"next": f"{article.get_absolute_url()}#comments"})
@@ -116,6 +127,19 @@ def requested_page(request: HttpRequest) -> int:
         return 1
 
 
+def discussion_variant(request: HttpRequest) -> str:
+    """What of the query string an article page shows (for newsite.pagecache)."""
+    return f"sort={sort_from(request)}&page={requested_page(request)}"
+
+
+class PageOutOfRange(Exception):
+    """A page of threads past the last: the view sends the reader to the last one."""
+
+    def __init__(self, last: int) -> None:
+        super().__init__(last)
+        self.last = last
+
+
 def _page_of(top_level, number: int) -> Page:
     """The requested page of threads and their total in one query (a window count).
 
@@ -147,6 +171,8 @@ def render_listing(
         .sorted_by(sort)
     )
     page = _page_of(top_level, page_number)
+    if page.number != page_number:
+        raise PageOutOfRange(page.number)
     threads = list(page.object_list)
     replies: list[Comment] = []
     if threads:
@@ -223,13 +249,7 @@ class Discussion:
         return self.blank_form and not (self.reader.get("has_unpublished") or self.post_refusal)
 
     def key(self, name: str, *parts: object) -> str | None:
-        """The fragment key of a part of this page that every reader of it shares.
-
-        None past the pages that the counted comments fill, which are rare (deleted comments
-        still take a place) and rendered afresh, so that ?page= cannot fill the caches.
-        """
-        if self.page_number > max(1, -(-self.article.comment_count // COMMENTS_PER_PAGE)):
-            return None
+        """The fragment key of a part of this page that every reader of it shares."""
         return by_generation(
             name,
             self.article.pk,

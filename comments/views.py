@@ -7,7 +7,6 @@ without JavaScript; static/js/comments.js asks for HTML fragments (X-Requested-W
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -26,9 +25,9 @@ from .models import Comment, ModerationSettings, ThreadSubscription
 from .notifications import KIND_FOLLOW, KIND_REPLY, read_unsubscribe_token
 from .reader import fill_reader_slots
 from .thread import (
-    DEFAULT_SORT,
     as_single,
     clear_draft,
+    discussion_url,
     login_url_for,
     new_comment_form,
     page_number_for,
@@ -191,14 +190,8 @@ def comment_permalink(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     sort = sort_from(request)
-    params = {}
-    if sort != DEFAULT_SORT:
-        params["sort"] = sort
     page = page_number_for(comment, request.user, sort)
-    if page > 1:
-        params["page"] = page
-    query = f"?{urlencode(params)}" if params else ""
-    return redirect(f"{comment.article.get_absolute_url()}{query}#{comment.anchor}")
+    return redirect(discussion_url(comment.article, sort=sort, page=page, anchor=comment.anchor))
 
 
 def render_reply_page(request: HttpRequest, parent: Comment, form) -> HttpResponse:

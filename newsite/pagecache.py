@@ -189,12 +189,27 @@ def _cacheable(response: HttpResponse) -> bool:
     )
 
 
+def page_number_variant(request: HttpRequest) -> str:
+    """A paginated list's page, read as ListView reads it (an int, or "last")."""
+    page = request.GET.get("page") or "1"
+    try:
+        return str(int(page))
+    except ValueError:
+        return page[:20]  # ListView answers 404, which is not kept
+
+
 def anonymous_page_cache(
-    depends_on: Callable[..., Iterable[str]], *, max_age: int = 60
+    depends_on: Callable[..., Iterable[str]],
+    *,
+    variant: Callable[[HttpRequest], str] = page_number_variant,
+    max_age: int = 60,
 ) -> Callable:
     """Mark a view's pages cacheable for cookieless readers (PageCacheMiddleware serves them).
 
     `depends_on(**url_kwargs)` names the generations the page shows besides GLOBAL.
+    `variant(request)` is what of the query string the page shows, normalised: a page is kept
+    once per variant, so other parameters (the utm_ and fbclid tags that shared links gather,
+    a different value every click) neither miss the cache nor fill it.
     """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -209,16 +224,16 @@ def anonymous_page_cache(
             return response
 
         wrapped.page_cache_depends_on = depends_on
+        wrapped.page_cache_variant = variant
         return wrapped
 
     return decorator
 
 
 @functools.lru_cache(maxsize=4096)
-def _page_generations(path: str) -> tuple[str, ...] | None:
-    """The tokens a cacheable page at `path` depends on; None for any other path.
-
-    Remembered per path: resolving URLs cost a hit a fifth of its time.
+def _cacheable_page(path: str) -> tuple[tuple[str, ...], Callable[[HttpRequest], str]] | None:
+    """The tokens a cacheable page at `path` depends on, and its variant; None for any other
+    path. Remembered per path: resolving URLs cost a hit a fifth of its time.
     """
     try:
         match = resolve(path)
@@ -227,7 +242,7 @@ def _page_generations(path: str) -> tuple[str, ...] | None:
     depends_on = getattr(match.func, "page_cache_depends_on", None)
     if depends_on is None:
         return None
-    return (GLOBAL, *depends_on(**match.kwargs))
+    return (GLOBAL, *depends_on(**match.kwargs)), match.func.page_cache_variant
 
 
 class PageCacheMiddleware:
@@ -250,11 +265,12 @@ class PageCacheMiddleware:
             or not is_cookieless_reader(request)
         ):
             return self.get_response(request)
-        generations = _page_generations(request.path_info)
-        if generations is None:
+        page = _cacheable_page(request.path_info)
+        if page is None:
             return self.get_response(request)
+        generations, variant = page
 
-        key = "page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = "page:" + hashlib.sha256(f"{request.path}?{variant(request)}".encode()).hexdigest()
         try:
             found = _current(generations)
             current = tuple(found[g] for g in generations)

@@ -75,3 +75,31 @@ def test_every_anonymous_render_is_the_same_page(rules, article, reader, setting
     services.comment_create(article=article, author=reader, body="Same for all")
     url = article.get_absolute_url()
     assert anonymous_page(url) == anonymous_page(url)
+
+
+def page_cache_state(url: str) -> str:
+    return Client().get(url)["X-Page-Cache"]
+
+
+def test_tracking_parameters_share_the_cached_page(rules, article, reader):
+    """Shared links come back with utm_ and fbclid tags, different on every click."""
+    services.comment_create(article=article, author=reader, body="Shared widely")
+    url = article.get_absolute_url()
+    assert page_cache_state(url) == "miss"
+    assert page_cache_state(f"{url}?utm_source=mastodon&fbclid=IwAR1") == "hit"
+    assert page_cache_state(f"{url}?fbclid=IwAR2&sort=best&page=01") == "hit"  # the same page
+    assert page_cache_state(f"{url}?sort=newest") == "miss"  # another page
+    assert page_cache_state(f"{url}?sort=newest&utm_medium=social") == "hit"
+    assert page_cache_state("/") == "miss"
+    assert page_cache_state("/?page=1&utm_campaign=launch") == "hit"
+
+
+def test_a_page_of_threads_past_the_last_sends_the_reader_to_the_last(rules, article, reader):
+    services.comment_create(article=article, author=reader, body="The only one")
+    url = article.get_absolute_url()
+    response = Client().get(f"{url}?page=7")
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}#comments"
+    response = Client().get(f"{url}?page=99999999999999999999&sort=newest")
+    assert response["Location"] == f"{url}?sort=newest#comments"
+    assert "X-Page-Cache" not in response  # redirects are not kept

@@ -187,18 +187,3 @@ def test_a_suspended_reader_is_told_so_on_the_shared_page(rules, article, reader
     assert "Your account cannot post comments until" in html
     assert "data-comment-form" not in html.split('id="comments"')[1].split("comment-list")[0]
 
-
-def test_pages_past_the_counted_comments_are_not_kept(rules, article, reader):
-    """?page=N for any N must not grow the caches: only pages comments fill are kept."""
-    services.comment_create(article=article, author=reader, body="The only one")
-    client = Client()
-    client.force_login(reader)
-    for page in ("1", "7"):
-        client.get(f"{article.get_absolute_url()}?page={page}")
-    with templates_rendered() as first_page:
-        client.get(f"{article.get_absolute_url()}?page=1")
-    with templates_rendered() as past_the_end:
-        html = client.get(f"{article.get_absolute_url()}?page=7").content.decode()
-    assert first_page == ["includes/account_nav.html"]
-    assert "articles/article_detail.html" in past_the_end  # rendered afresh, not kept
-    assert "The only one" in html  # the last page, as Django's paginator shows it

@@ -186,4 +186,3 @@ def test_a_suspended_reader_is_told_so_on_the_shared_page(rules, article, reader
     html = page_for(reader, article)
     assert "Your account cannot post comments until" in html
     assert "data-comment-form" not in html.split('id="comments"')[1].split("comment-list")[0]
-

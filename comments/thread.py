@@ -296,15 +296,15 @@ class Discussion:
         """A page showing this discussion, its reader slots filled for this reader."""
         follow = ""
         if self.request.user.is_authenticated:
-            follow = follow_form(self.article, following=self.reader["following"])
+            follow = follow_form(self.article.pk, following=self.reader["following"])
         return fill_reader_slots(html, self.request, self.rules, follow=follow)
 
 
 @functools.lru_cache(maxsize=4096)
-def follow_form(article: Article, *, following: bool) -> str:
+def follow_form(article_pk: int, *, following: bool) -> str:
     """The follow/unfollow form of a discussion (its CSRF token is a reader slot)."""
     return render_to_string(
-        "comments/_follow_form.html", {"article": article, "following_thread": following}
+        "comments/_follow_form.html", {"article_pk": article_pk, "following_thread": following}
     )
 
 

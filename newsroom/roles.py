@@ -3,9 +3,9 @@
 Editors run the site's content and its discussion; Moderators only handle comments. Neither
 can touch users' passwords, groups, permissions or site settings: those stay with superusers.
 
-`sync_roles()` is the one place that writes the groups. The post_migrate signal runs it
-after every `migrate` (so permissions of apps added later, such as
-comments, join the roles), and `manage.py sync_roles` / `make_editor` run it on demand.
+`sync_roles()` is the one place that writes the groups. The post_migrate signal runs it after
+every `migrate` (so permissions of apps added later, such as comments, join the roles), and
+`manage.py sync_roles` / `make_editor` run it on demand.
 """
 
 from dataclasses import dataclass, field

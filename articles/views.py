@@ -49,17 +49,21 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
         self.generation = {"site": site, "discussion": discussion}
         # An article changes only with a new site generation (or discussion: its comment
         # count), so each process reads it once per generation; a missing one stays a 404.
-        article = cached(
+        return cached(
             by_generation("article", slug, site, discussion),
             lambda: DetailView.get_object(self, queryset),
         )
-        # Tags and sources change only with a new site generation: read them once per process.
+
+    def get_context_data(self, **kwargs):
+        # Tags and sources change only with a new site generation: read them once per process,
+        # and only to render the page, not for a view of a page already kept.
+        article = self.object
         tags, sources = cached(
-            by_generation("article-taxonomy", article.pk, site),
+            by_generation("article-taxonomy", article.pk, self.generation["site"]),
             lambda: (list(article.tags.all()), list(article.sources.all())),
         )
         article.use_known_tags_and_sources(tags, sources)
-        return article
+        return super().get_context_data(generation=self.generation, **kwargs)
 
     def get(self, request, *args, **kwargs):
         try:
@@ -91,9 +95,6 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
             store="pages",
         )
         return HttpResponse(discussion.fill(html))
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(generation=self.generation, **kwargs)
 
 
 class TagArticleListView(ArticleListView):

@@ -2,6 +2,7 @@
 
     python -m benchmarks.profile [--requests 200] [--only signed-in]
                                  [--cprofile "signed-in article" --sort tottime]
+                                 [--lines 40] [--callees "fill_reader_slots"]
 
 Builds the bench data in a scratch SQLite database (or DATABASE_URL / REDIS_URL), then sends
 each scenario through Django's full middleware stack in production settings and prints the
@@ -28,6 +29,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--cprofile", default="", help="A scenario's name.")
     parser.add_argument("--sort", default="cumulative", help="pstats order: tottime, …")
+    parser.add_argument("--lines", type=int, default=40, help="How many functions to print.")
+    parser.add_argument("--callees", default="", help="Also print what these functions call.")
     parser.add_argument("--only", default="", help="Run the scenarios whose name has this.")
     args = parser.parse_args()
 
@@ -133,7 +136,10 @@ def profile(args: argparse.Namespace) -> None:
             f"  {len(body):7,} B"
         )
         if profiler:
-            pstats.Stats(profiler).sort_stats(args.sort).print_stats(40)
+            stats = pstats.Stats(profiler).sort_stats(args.sort)
+            stats.print_stats(args.lines)
+            if args.callees:
+                stats.print_callees(args.callees)
 
 
 if __name__ == "__main__":

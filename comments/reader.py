@@ -15,6 +15,7 @@ import functools
 import re
 import uuid
 from datetime import timedelta
+from types import SimpleNamespace
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
@@ -43,12 +44,27 @@ def slot(name: str, comment: Comment | None = None) -> SafeString:
 
 
 CSRF_SLOT = "<!--reader:csrf-->"
+CSRF_MARK = "reader-csrf-slot"
 ACCOUNT_NAV = "includes/account_nav.html"
 
 
 @functools.cache
 def _anonymous_nav() -> str:
     return get_template(ACCOUNT_NAV).render({"user": AnonymousUser()})
+
+
+@functools.lru_cache(maxsize=4096)
+def _reader_nav(public_name: str) -> str:
+    """A signed-in reader's account links: the template reads their name and nothing else, and
+    its form's token is left as a slot, so the links are rendered once per name."""
+    reader = SimpleNamespace(is_authenticated=True, public_name=public_name)
+    html = get_template(ACCOUNT_NAV).render({"user": reader, "csrf_token": CSRF_MARK})
+    return html.replace(_csrf_input(CSRF_MARK), CSRF_SLOT)
+
+
+def _csrf_input(token: str) -> str:
+    """What {% csrf_token %} writes."""
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
 
 
 # Each control is drawn once per process and comment state; the page's token is filled last.
@@ -118,8 +134,8 @@ def fill_reader_slots(
         name = match[1]
         if name == "csrf":
             return match[0]  # filled last, with the forms this pass adds
-        if name == "nav":  # {% csrf_token %} there reads "csrf_token"
-            return get_template(ACCOUNT_NAV).render({"user": user, "csrf_token": token})
+        if name == "nav":
+            return _reader_nav(user.public_name)
         if name == "client_token":  # a comment form's, new for each page view
             return uuid.uuid4().hex
         if name == "follow":
@@ -133,5 +149,4 @@ def fill_reader_slots(
         return _report_link(pk) if published else ""
 
     # One token for the whole page, as {% csrf_token %} gives every form of a page.
-    csrf = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
-    return mark_safe(SLOT.sub(replace, html).replace(CSRF_SLOT, csrf))  # noqa: S308
+    return mark_safe(SLOT.sub(replace, html).replace(CSRF_SLOT, _csrf_input(token)))  # noqa: S308

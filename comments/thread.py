@@ -237,12 +237,9 @@ class Discussion:
                 ensure_can_post(user, email_verified=self.reader["email_verified"])
             except CommentError as error:
                 self.post_refusal = error.message
-        self.blank_form = False
-        if form is None:
-            draft = read_draft(request, article) or {}
-            self.blank_form = not draft
-            form = new_comment_form(body=draft.get("body", ""), parent=draft.get("parent"))
-        self.form = form
+        self.refused_form = form
+        self.draft = read_draft(request, article) if form is None else None
+        self.blank_form = form is None and not self.draft
 
     @property
     def shared(self) -> bool:
@@ -281,11 +278,19 @@ class Discussion:
         )
         return mark_safe(html)  # noqa: S308 - our template's output
 
+    def form(self) -> CommentForm:
+        """The comment form: refused, with its errors; the reader's draft; or blank. Built only
+        when the page is rendered, not for a view of a page already kept."""
+        if self.refused_form is not None:
+            return self.refused_form
+        draft = self.draft or {}
+        return new_comment_form(body=draft.get("body", ""), parent=draft.get("parent"))
+
     def context(self) -> dict[str, Any]:
         """Everything templates/comments/thread.html shows."""
         return {
             "comment_listing": self.listing(),
-            "comment_form": self.form,
+            "comment_form": self.form(),
             "comment_form_is_blank": self.blank_form or None,  # None: not a cacheable fragment
             "comments_are_open": self.is_open,
             "comment_post_refusal": self.post_refusal,

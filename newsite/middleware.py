@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.middleware.http import ConditionalGetMiddleware
 from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
@@ -20,6 +21,18 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class ContentETagMiddleware(ConditionalGetMiddleware):
+    """Django's conditional GET, without hashing a page that holds a CSRF token: the token is
+    masked afresh on every view, so its ETag could never match (hashing 44 KB cost 0.05 ms).
+    get_token() marks the request so (`CSRF_COOKIE_NEEDS_UPDATE`, set even when reset later).
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if "CSRF_COOKIE_NEEDS_UPDATE" in request.META:
+            return response
+        return super().process_response(request, response)
 
 
 class RejectNulBytesMiddleware:

@@ -81,7 +81,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "newsite.middleware.RejectNulBytesMiddleware",
     # ETag from the page's content; a repeat view of a cached page is a 304 after one lookup.
-    "django.middleware.http.ConditionalGetMiddleware",
+    "newsite.middleware.ContentETagMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsite.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -152,7 +152,7 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    pass
 else:
     CACHES = {
         "default": {
@@ -165,6 +165,7 @@ else:
 # Each process's own memory, for entries named by their content or by generation tokens, so
 # never stale (newsite/fragments.py, newsite/pagecache.py): small parts (cards 1 KB, article
 # parts a few KB) and large entries (whole pages, pages of threads: 26-67 KB). README, Memory.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CACHES["fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "fragments",
@@ -183,8 +184,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AuthenticationBackend",
 ]
 
 LANGUAGE_CODE = "en-gb"

@@ -10,6 +10,7 @@ from django.test.signals import template_rendered
 from django.urls import reverse
 from django.utils import timezone
 
+from comments import reader as reader_module
 from comments import services
 from comments.models import Comment, CommentLike
 from tests.factories import UserFactory
@@ -135,10 +136,15 @@ def test_a_signed_in_page_is_the_shared_page_filled_for_each_reader(rules, artic
     client = Client(enforce_csrf_checks=True)
     client.force_login(grace)
 
+    reader_module._reader_nav.cache_clear()
     with templates_rendered() as names:
         html = client.get(article.get_absolute_url()).content.decode()
-
     assert names == ["includes/account_nav.html"]  # the page itself came from the cache
+    with templates_rendered() as names:
+        again = client.get(article.get_absolute_url()).content.decode()
+    assert names == []  # and the account links are kept per name
+    assert ">Grace</a>" in again
+
     navigation = html[html.index('<nav class="site-nav"') : html.index("</nav>")]
     assert ">Grace</a>" in navigation
     assert "Ada" not in navigation
@@ -152,6 +158,16 @@ def test_a_signed_in_page_is_the_shared_page_filled_for_each_reader(rules, artic
     )
     assert response.status_code == 302
     assert CommentLike.objects.filter(comment=theirs, user=grace).exists()
+
+
+def test_a_reader_who_changes_their_name_sees_the_new_one(rules, article):
+    grace = UserFactory(display_name="Grace")
+    assert ">Grace</a>" in page_for(grace, article)
+    grace.display_name = "Grace H."
+    grace.save()
+    navigation = page_for(grace, article).split('<nav class="site-nav"')[1].split("</nav>")[0]
+    assert ">Grace H.</a>" in navigation
+    assert ">Grace</a>" not in navigation
 
 
 def test_a_reader_s_messages_and_draft_are_shown_on_their_own_page(rules, article, reader):

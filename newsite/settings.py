@@ -152,7 +152,6 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-    pass
 else:
     CACHES = {
         "default": {
@@ -162,10 +161,13 @@ else:
         }
     }
 
+# Sessions are read from the shared cache and kept in the database, so a culled or flushed cache
+# signs nobody out. On SQLite the database cache's one SQL read beat the ORM's session query.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # Each process's own memory, for entries named by their content or by generation tokens, so
 # never stale (newsite/fragments.py, newsite/pagecache.py): small parts (cards 1 KB, article
 # parts a few KB) and large entries (whole pages, pages of threads: 26-67 KB). README, Memory.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CACHES["fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "fragments",

@@ -2,8 +2,8 @@
 
 S is whitenoise serving a static file the size of the article page, the fastest thing this
 stack can do. Read scenarios run with wrk (Debian's package), each followed by a run of S, and
-report the run with the median ratio to its S; posting runs with Python threads because each
-post needs a CSRF token and a session. Everything targets 127.0.0.1 only.
+report each one's best run (run_reads says why); posting runs with Python threads because
+each post needs a CSRF token and a session. Everything targets 127.0.0.1 only.
 
     python -m benchmarks.run [--seconds 5] [--rounds 3] [--mixed-seconds 60] [--burst 600]
 """
@@ -48,7 +48,6 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int = 0
-    ratio: float | None = None  # to the S run beside it; None: to the median S
 
 
 def wrk(url: str, *, seconds: int, connections: int, headers: dict[str, str]) -> Result:
@@ -113,10 +112,12 @@ def read_scenarios(site: Site) -> dict[str, tuple[str, dict]]:
 
 
 def run_reads(site: Site, *, seconds: int, rounds: int, connections: int) -> list[Result]:
-    """Each scenario's median run by its ratio to the S run right after it.
+    """Each scenario's best run, and S's best of its runs after every scenario run.
 
-    The machine's speed drifts within minutes (S has measured 3,100 and 6,200 req/s in one
-    bench), so a ratio is taken between neighbouring runs, never between separate medians.
+    This machine has spells, seconds to minutes long, in which everything runs at a third of
+    its speed (S has measured 1,850 and 7,100 req/s a minute apart, and so has every scenario).
+    A spell only ever slows a run down, so the best run is the machine's own speed; S gets
+    the most runs, so its best is the hardest to beat.
     """
     scenarios = read_scenarios(site)
     for url, headers in scenarios.values():  # warm caches and connections
@@ -125,32 +126,22 @@ def run_reads(site: Site, *, seconds: int, rounds: int, connections: int) -> lis
         except urllib.error.HTTPError as response:
             if response.code != 304:
                 raise
-    (s_name, s_request), *others = scenarios.items()
-    s_runs: list[Result] = []
-    runs: dict[str, list[Result]] = {name: [] for name, _ in others}
+    (s_name, (s_url, _)), *others = scenarios.items()
+    runs: dict[str, list[Result]] = {s_name: [], **{name: [] for name, _ in others}}
     for _ in range(rounds):
         for name, (url, headers) in others:
             run = wrk(url, seconds=seconds, connections=connections, headers=headers)
-            s_run = wrk(s_request[0], seconds=seconds, connections=connections, headers={})
-            run.ratio = run.rps / s_run.rps
+            s_run = wrk(s_url, seconds=seconds, connections=connections, headers={})
             runs[name].append(run)
-            s_runs.append(s_run)
-            print(
-                f"  {name}: {run.rps:,.0f} req/s, S {s_run.rps:,.0f}: {run.ratio:.2f}",
-                file=sys.stderr,
-            )
-    results = [_median(s_runs, key=lambda r: r.rps, name=s_name)]
+            runs[s_name].append(s_run)
+            print(f"  {name}: {run.rps:,.0f} req/s (S {s_run.rps:,.0f})", file=sys.stderr)
+    results = []
     for name, measured in runs.items():
-        results.append(_median(measured, key=lambda r: r.ratio, name=name))
+        best = max(measured, key=lambda r: r.rps)
+        best.name = name
+        best.errors = sum(r.errors for r in measured)
+        results.append(best)
     return results
-
-
-def _median(measured: list[Result], *, key, name: str) -> Result:
-    """The median run (the lower of the middle two for an even count), with every run's errors."""
-    median = sorted(measured, key=key)[(len(measured) - 1) // 2]
-    median.name = name
-    median.errors = sum(r.errors for r in measured)
-    return median
 
 
 class Poster:
@@ -308,7 +299,7 @@ def table(results: list[Result], baseline: float) -> str:
     ]
     for r in results:
         target = TARGETS.get(r.name)
-        ratio = r.ratio if r.ratio is not None else r.rps / baseline
+        ratio = r.rps / baseline
         mark = "" if target is None else (f"≥ {target}" + (" ✓" if ratio >= target else " ✗"))
         lines.append(
             f"| {r.name} | {r.rps:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | "

@@ -112,12 +112,18 @@ def _liked(reader_pk: int, comment_ids: list[int]) -> set[int]:
 
 
 def fill_reader_slots(
-    html: str, request: HttpRequest, rules: ModerationSettings, *, follow: str = ""
+    html: str,
+    request: HttpRequest,
+    rules: ModerationSettings,
+    *,
+    follow: str = "",
+    liked: set[int] | None = None,
 ) -> SafeString:
     """`html` with every slot replaced for this reader. One who is not signed in gets the
     "Log in" links and nothing else: their forms carry no token.
 
-    `follow` is the reader's follow/unfollow form for the discussion's slot.
+    `follow` is the reader's follow/unfollow form for the discussion's slot; `liked`, the
+    comments they like, when already known (else they are looked up).
     """
     user = request.user
     if not user.is_authenticated:
@@ -126,7 +132,9 @@ def fill_reader_slots(
         )
 
     reader_pk = user.pk
-    liked = _liked(reader_pk, [int(found[1]) for found in SLOT.findall(html) if found[0] == "like"])
+    if liked is None:
+        ids = [int(found[1]) for found in SLOT.findall(html) if found[0] == "like"]
+        liked = _liked(reader_pk, ids)
     editable_after = (timezone.now() - timedelta(minutes=rules.edit_window_minutes)).timestamp()
     token = get_token(request)
 

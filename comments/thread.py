@@ -22,7 +22,7 @@ from newsite.fragments import by_generation, cached
 
 from .forms import CommentForm
 from .fragments import attach_headers
-from .models import Comment, ModerationSettings, ThreadSubscription
+from .models import Comment, CommentLike, ModerationSettings, ThreadSubscription
 from .reader import fill_reader_slots
 from .services import CommentError, comments_open, ensure_can_post
 
@@ -302,7 +302,9 @@ class Discussion:
         follow = ""
         if self.request.user.is_authenticated:
             follow = follow_form(self.article.pk, following=self.reader["following"])
-        return fill_reader_slots(html, self.request, self.rules, follow=follow)
+        return fill_reader_slots(
+            html, self.request, self.rules, follow=follow, liked=self.reader.get("liked")
+        )
 
 
 @functools.lru_cache(maxsize=4096)
@@ -313,17 +315,28 @@ def follow_form(article_pk: int, *, following: bool) -> str:
     )
 
 
-# Three yes/no questions about the reader in one round trip. Written as SQL because the ORM's
-# version cost more to build than to run, on every signed-in page view (benchmarks/profile.py).
+# What a signed-in page needs to know about its reader, in one round trip: three yes/no facts,
+# repeated on each row, and the comments of the article they like, one per row (NULL for none).
+# Written as SQL because the ORM's version cost more to build than to run, on every signed-in
+# page view (benchmarks/profile.py).
 READER_FACTS_SQL = """
-SELECT
-  EXISTS (SELECT 1 FROM {comment} WHERE article_id = %s AND author_id = %s AND status IN ({held})),
-  EXISTS (SELECT 1 FROM {subscription} WHERE article_id = %s AND user_id = %s),
-  EXISTS (SELECT 1 FROM {email} WHERE user_id = %s AND verified)
+SELECT facts.has_unpublished, facts.following, facts.email_verified, liked.comment_id
+FROM (
+  SELECT
+    EXISTS (
+      SELECT 1 FROM {comment} WHERE article_id = %s AND author_id = %s AND status IN ({held})
+    ) AS has_unpublished,
+    EXISTS (SELECT 1 FROM {subscription} WHERE article_id = %s AND user_id = %s) AS following,
+    EXISTS (SELECT 1 FROM {email} WHERE user_id = %s AND verified) AS email_verified
+) AS facts
+LEFT JOIN (
+  SELECT l.comment_id FROM {like} l JOIN {comment} c ON c.id = l.comment_id
+  WHERE l.user_id = %s AND c.article_id = %s
+) AS liked ON TRUE
 """
 
 
-def reader_facts(user, article: Article) -> dict[str, bool]:
+def reader_facts(user, article: Article) -> dict:
     """What the page needs to know about a signed-in reader, in one query."""
     held = list(Comment.AUTHOR_VISIBLE_STATUSES)
     sql = READER_FACTS_SQL.format(
@@ -331,14 +344,18 @@ def reader_facts(user, article: Article) -> dict[str, bool]:
         held=", ".join(["%s"] * len(held)),
         subscription=ThreadSubscription._meta.db_table,
         email=EmailAddress._meta.db_table,
+        like=CommentLike._meta.db_table,
     )
+    params = [article.pk, user.pk, *held, article.pk, user.pk, user.pk, user.pk, article.pk]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [article.pk, user.pk, *held, article.pk, user.pk, user.pk])
-        has_unpublished, following, email_verified = cursor.fetchone()
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    has_unpublished, following, email_verified, _ = rows[0]
     return {
         "has_unpublished": bool(has_unpublished),
         "following": bool(following),
         "email_verified": bool(email_verified),
+        "liked": {row[3] for row in rows if row[3] is not None},
     }
 
 

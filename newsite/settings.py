@@ -91,7 +91,7 @@ MIDDLEWARE = [
     "newsite.pagecache.CookielessAnonymousMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "newsite.middleware.ContentSecurityPolicyMiddleware",
     "newsite.middleware.PermissionsPolicyMiddleware",
     "newsite.middleware.DatabaseUnavailableMiddleware",
     "allauth.account.middleware.AccountMiddleware",

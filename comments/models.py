@@ -141,6 +141,9 @@ class Comment(models.Model):
                 fields=["article", "parent", "status", "created_at"], name="comment_thread_idx"
             ),
             models.Index(fields=["status", "-created_at"], name="comment_status_idx"),
+            # A signed-in page asks whether its reader has held comments on the article: one
+            # probe, however many comments they have written elsewhere.
+            models.Index(fields=["author", "article", "status"], name="comment_author_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

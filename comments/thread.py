@@ -317,6 +317,8 @@ def follow_form(article_pk: int, *, following: bool) -> str:
 
 # What a signed-in page needs to know about its reader, in one round trip: three yes/no facts,
 # repeated on each row, and the comments of the article they like, one per row (NULL for none).
+# CROSS JOIN makes SQLite start from the reader's likes, not from every comment of the article
+# (200 µs on 2,000 comments); PostgreSQL plans it as the join it is.
 # Written as SQL because the ORM's version cost more to build than to run, on every signed-in
 # page view (benchmarks/profile.py).
 READER_FACTS_SQL = """
@@ -330,8 +332,8 @@ FROM (
     EXISTS (SELECT 1 FROM {email} WHERE user_id = %s AND verified) AS email_verified
 ) AS facts
 LEFT JOIN (
-  SELECT l.comment_id FROM {like} l JOIN {comment} c ON c.id = l.comment_id
-  WHERE l.user_id = %s AND c.article_id = %s
+  SELECT l.comment_id FROM {like} l CROSS JOIN {comment} c
+  WHERE c.id = l.comment_id AND l.user_id = %s AND c.article_id = %s
 ) AS liked ON TRUE
 """
 

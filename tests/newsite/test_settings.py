@@ -79,6 +79,24 @@ def test_environment_drives_database_cache_and_hosts():
     ], result.stderr
 
 
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [("", "True 5 disable"), ("0", "None None disable")],
+)
+def test_postgresql_prepares_repeated_queries_unless_told_not_to(setting, expected):
+    code = (
+        "from django.conf import settings as s; o = s.DATABASES['default']['OPTIONS'];"
+        "print(o.get('server_side_binding'), o.get('prepare_threshold'), o['sslmode'])"
+    )
+    result = run_python(
+        code,
+        DJANGO_SECRET_KEY="x" * 50,
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/test?sslmode=disable",
+        DJANGO_PG_PREPARED=setting,
+    )
+    assert result.stdout.split() == expected.split(), result.stderr
+
+
 def test_default_cache_is_shared_between_processes():
     """Rate limits and invalidation need one cache for every gunicorn worker."""
     code = "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])"
@@ -96,6 +114,17 @@ def test_sqlite_runs_in_wal_with_immediate_transactions():
         assert cursor.fetchone()[0] == 1
     assert settings.DATABASES["default"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in settings.DATABASES["default"]["OPTIONS"]["init_command"]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_postgresql_plans_a_repeated_query_once():
+    with connection.cursor() as cursor:
+        for _ in range(6):
+            cursor.execute("SELECT count(*) FROM django_site WHERE id = %s", [1])
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("django_site" in statement for statement in prepared), prepared
 
 
 def test_collectstatic_writes_hashed_and_compressed_files(tmp_path, settings):

@@ -1,10 +1,14 @@
 """The signed-in user is read with SQL of our own (accounts/backends.py): the same checks hold."""
 
+import datetime
+
 import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY, get_user
 from django.test import Client, RequestFactory
+from django.utils import timezone
 
 from accounts.backends import AuthenticationBackend, ModelBackend
+from accounts.models import User
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,12 +21,18 @@ def request_with_session(client: Client):
 
 
 @pytest.mark.parametrize("backend", [ModelBackend, AuthenticationBackend])
-def test_the_session_s_user_is_loaded_whole(backend):
-    user = UserFactory(display_name="Ada")
+def test_the_session_s_user_is_loaded_whole_and_typed_as_the_orm_types_it(backend):
+    suspended_until = timezone.now() + datetime.timedelta(days=3)
+    user = UserFactory(display_name="Ada", posting_suspended_until=suspended_until)
     loaded = backend().get_user(str(user.pk))
-    assert loaded == user
+    expected = User.objects.get(pk=user.pk)
+    for field in User._meta.concrete_fields:
+        mine, orm = getattr(loaded, field.attname), getattr(expected, field.attname)
+        assert (mine, type(mine)) == (orm, type(orm)), field.name
+    assert loaded.posting_suspended_until == suspended_until
+    assert loaded.is_banned is False
     assert loaded.public_name == "Ada"
-    assert loaded.email == user.email
+    assert loaded._state.adding is False  # saved as an update, like any loaded row
 
 
 @pytest.mark.parametrize("user_id", ["999999", "not-a-number", ""])

@@ -13,13 +13,14 @@ from allauth.account import auth_backends
 from django.contrib.auth import backends, get_user_model
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 
-@functools.cache
-def _user_by_id(alias: str) -> tuple[str, list[str], list[tuple]]:
-    """The SELECT of one user by id, its fields' names, and each column's value converters."""
+@functools.lru_cache(maxsize=256)
+def _user_by_id(connection: BaseDatabaseWrapper) -> tuple[str, list[str], list[tuple]]:
+    """The SELECT of one user by id, its fields' names, and each column's value converters, for
+    one thread's connection (converters may read the connection they belong to)."""
     model = get_user_model()
-    connection = connections[alias]
     quote = connection.ops.quote_name
     fields = model._meta.concrete_fields
     table = model._meta.db_table
@@ -42,9 +43,8 @@ class UserBySQL:
             pk = model._meta.pk.to_python(user_id)
         except ValidationError:
             return None
-        alias = DEFAULT_DB_ALIAS
-        connection = connections[alias]
-        sql, names, converters = _user_by_id(alias)
+        connection = connections[DEFAULT_DB_ALIAS]
+        sql, names, converters = _user_by_id(connection)
         with connection.cursor() as cursor:
             cursor.execute(sql, [pk])
             row = cursor.fetchone()
@@ -54,7 +54,7 @@ class UserBySQL:
         for index, column, functions in converters:
             for convert in functions:
                 values[index] = convert(values[index], column, connection)
-        user = model.from_db(alias, names, values)
+        user = model.from_db(DEFAULT_DB_ALIAS, names, values)
         return user if self.user_can_authenticate(user) else None
 
 

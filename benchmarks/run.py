@@ -299,7 +299,7 @@ def table(results: list[Result], baseline: float) -> str:
     ]
     for r in results:
         target = TARGETS.get(r.name)
-        ratio = r.rps / baseline
+        ratio = r.rps / baseline if baseline else 0
         mark = "" if target is None else (f"≥ {target}" + (" ✓" if ratio >= target else " ✗"))
         lines.append(
             f"| {r.name} | {r.rps:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | "

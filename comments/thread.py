@@ -239,7 +239,10 @@ class Discussion:
                 self.post_refusal = error.message
         self.refused_form = form
         self.draft = read_draft(request, article) if form is None else None
-        self.blank_form = form is None and not self.draft
+
+    @property
+    def blank_form(self) -> bool:
+        return self.refused_form is None and not self.draft
 
     @property
     def shared(self) -> bool:

@@ -2,7 +2,7 @@
 
     python -m benchmarks.profile [--requests 200] [--only signed-in]
                                  [--cprofile "signed-in article" --sort tottime]
-                                 [--lines 40] [--callees "fill_reader_slots"]
+                                 [--lines 40] [--callees "fill_reader_slots"] [--callers "urandom"]
 
 Builds the bench data in a scratch SQLite database (or DATABASE_URL / REDIS_URL), then sends
 each scenario through Django's full middleware stack in production settings and prints the
@@ -31,6 +31,7 @@ def main() -> None:
     parser.add_argument("--sort", default="cumulative", help="pstats order: tottime, …")
     parser.add_argument("--lines", type=int, default=40, help="How many functions to print.")
     parser.add_argument("--callees", default="", help="Also print what these functions call.")
+    parser.add_argument("--callers", default="", help="Also print what calls these functions.")
     parser.add_argument("--only", default="", help="Run the scenarios whose name has this.")
     args = parser.parse_args()
 
@@ -140,6 +141,8 @@ def profile(args: argparse.Namespace) -> None:
             stats.print_stats(args.lines)
             if args.callees:
                 stats.print_callees(args.callees)
+            if args.callers:
+                stats.print_callers(args.callers)
 
 
 if __name__ == "__main__":

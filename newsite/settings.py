@@ -135,16 +135,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-    "DJANGO_PG_PREPARED", default=True
-):
-    # A query run five times on a connection becomes a prepared statement, planned once:
-    # planning the signed-in page's reader query cost PostgreSQL more than running it, and
-    # signed-in views went from 0.15 to 0.21 of S. DJANGO_PG_PREPARED=0 behind a pooler
-    # in transaction mode that does not track prepared statements (PgBouncer before 1.21).
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=True, prepare_threshold=5
-    )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, with a health check that looks at the socket instead of sending a query.
+    DATABASES["default"]["ENGINE"] = "newsite.postgresql"
+    if env_bool("DJANGO_PG_PREPARED", default=True):
+        # A query run five times on a connection becomes a prepared statement, planned once:
+        # planning the signed-in page's reader query cost PostgreSQL more than running it, and
+        # signed-in views went from 0.15 to 0.21 of S. DJANGO_PG_PREPARED=0 behind a pooler
+        # in transaction mode that does not track prepared statements (PgBouncer before 1.21).
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=5
+        )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

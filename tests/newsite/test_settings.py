@@ -73,7 +73,7 @@ def test_environment_drives_database_cache_and_hosts():
         DJANGO_ALLOWED_HOSTS="news.example.com",
     )
     assert result.stdout.split() == [
-        "django.db.backends.postgresql",
+        "newsite.postgresql",
         "newsite.cache.ResilientRedisCache",
         "['news.example.com']",
     ], result.stderr

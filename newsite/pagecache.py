@@ -94,19 +94,20 @@ class CacheUnavailable(Exception):
     """The shared cache answers nothing (the fail-soft backend hides its errors)."""
 
 
-def _current(generations: Sequence[str]) -> dict:
-    """The tokens' current values, in one round trip unless something must be renewed.
+def _current(generations: Sequence[str], also: Sequence[str] = ()) -> dict:
+    """The tokens' current values, and the entries of the keys `also` names that are in the
+    cache, in one round trip unless something must be renewed.
 
     A scheduled article that went live since renews GLOBAL first. A token missing from the
     cache (never set, evicted, flushed) gets a new value, so a fragment kept in a process's
     memory under an old value can never come back.
     """
-    found = cache.get_many([NEXT_PUBLICATION, *generations])
+    found = cache.get_many([NEXT_PUBLICATION, *generations, *also])
     due = found.get(NEXT_PUBLICATION)
     if due is not None and time.time() >= due:
         _bump(GLOBAL)
         remember_next_publication()
-        found = cache.get_many(generations)
+        found = cache.get_many([*generations, *also])
     missing = [name for name in generations if found.get(name) is None]
     if missing:
         for name in missing:
@@ -121,15 +122,21 @@ def generations(request: HttpRequest, *names: str) -> tuple[str | None, ...]:
     """The current value of each named token, for keying fragments; Nones if the cache is down.
 
     PageCacheMiddleware leaves the tokens it fetched on the request, so a page cache miss
-    costs no second round trip.
+    costs no second round trip; a signed-in reader's session is read in the same round trip
+    as the tokens (newsite/sessions.py).
     """
     if not settings.FRAGMENT_CACHE:
         return (None,) * len(names)
     known = getattr(request, "page_generations", {})
     wanted = [name for name in names if name not in known]
+    session = getattr(request, "session", None)
+    session_key = getattr(session, "unread_cache_key", None)
     try:
         if wanted:
-            known = {**known, **_current(wanted)}
+            found = _current(wanted, also=[session_key] if session_key else [])
+            if session_key:
+                session.read_from(found)
+            known = {**known, **{name: found[name] for name in wanted}}
     except Exception:
         logger.warning("cache unavailable; fragments rendered afresh", exc_info=True)
         return (None,) * len(names)

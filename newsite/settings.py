@@ -174,7 +174,8 @@ else:
 
 # Sessions are read from the shared cache and kept in the database, so a culled or flushed cache
 # signs nobody out. On SQLite the database cache's one SQL read beat the ORM's session query.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Django's cached_db, which a page reads with its generation tokens (newsite/sessions.py).
+SESSION_ENGINE = "newsite.sessions"
 
 # Each process's own memory, for entries named by their content or by generation tokens, so
 # never stale (newsite/fragments.py, newsite/pagecache.py): small parts (cards 1 KB, article

@@ -100,8 +100,8 @@ def running_site(
     database_url: str | None = None,
     redis_url: str | None = None,
     instances: int = 1,
-    workers: int = 2,
-    threads: int = 4,
+    workers: int | None = None,
+    threads: int | None = None,
     fixture_args: tuple[str, ...] = (),
     instance_env: list[dict[str, str]] | None = None,
     before_start: Callable[[Site], None] | None = None,
@@ -109,6 +109,7 @@ def running_site(
     """Migrate a scratch database, build data, and serve it from `instances` gunicorns.
 
     `instance_env` adds variables per instance; `before_start` runs once the data is built.
+    Workers and threads left out are newsite/gunicorn.conf.py's, as in production.
     """
     with scratch_database(database_url) as url:
         env = {
@@ -153,10 +154,8 @@ def running_site(
                         "newsite/gunicorn.conf.py",
                         "--bind",
                         f"127.0.0.1:{port}",
-                        "--workers",
-                        str(workers),
-                        "--threads",
-                        str(threads),
+                        *(["--workers", str(workers)] if workers else []),
+                        *(["--threads", str(threads)] if threads else []),
                         "--access-logfile",
                         "/dev/null",
                     ],

@@ -14,6 +14,7 @@ import datetime as dt
 import os
 import platform
 import re
+import runpy
 import shutil
 import sqlite3
 import statistics
@@ -30,6 +31,7 @@ import requests
 
 from .harness import ROOT, Site, running_site
 
+GUNICORN = runpy.run_path(str(ROOT / "newsite" / "gunicorn.conf.py"))
 FAILURES: collections.Counter[str] = collections.Counter()
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 TARGETS = {
@@ -316,7 +318,9 @@ def main() -> None:
     parser.add_argument("--mixed-seconds", type=int, default=60)
     parser.add_argument("--burst", type=int, default=600)
     parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() + 1)
+    # newsite/gunicorn.conf.py's, unless given.
+    parser.add_argument("--workers", type=int, default=GUNICORN["workers"])
+    parser.add_argument("--threads", type=int, default=GUNICORN["threads"])
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -328,6 +332,7 @@ def main() -> None:
         redis_url=redis_url,
         instances=3,
         workers=args.workers,
+        threads=args.threads,
         fixture_args=(
             "--articles",
             "50",
@@ -366,7 +371,8 @@ def main() -> None:
     print(
         f"\n## {dt.date.today()} · {backend} · {platform.node()} "
         f"({os.cpu_count()} cores, {platform.python_implementation()} "
-        f"{platform.python_version()}) · gunicorn gthread, {args.workers} workers x 4 threads\n"
+        f"{platform.python_version()}) · gunicorn gthread, "
+        f"{args.workers} workers x {args.threads} threads\n"
     )
     print(table([*reads, burst, mixed], baseline))
     print(

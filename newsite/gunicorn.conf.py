@@ -7,7 +7,15 @@ bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000
 # gthread workers do not need a buffering proxy in front to survive slow clients.
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# Two threads: one request waiting on the database does not hold up the worker, and the GIL
+# is shared by few. Signed-in pages ran 0.22 of S with four threads, 0.25 with two or one.
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+# Each worker listens on its own socket and the kernel spreads connections over them. On one
+# shared socket a burst of new connections could all land on one worker, which then served
+# every request on one core while the others idled: half the throughput in half of the runs
+# (BENCHMARKS.md). A second gunicorn started on the same port by the same user shares it
+# instead of failing to bind: stop the old one first.
+reuse_port = True
 wsgi_app = "newsite.wsgi:application"
 accesslog = "-"
 errorlog = "-"

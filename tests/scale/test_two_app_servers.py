@@ -23,7 +23,7 @@ def site():
         database_url=os.environ.get("DATABASE_URL"),
         redis_url=os.environ.get("REDIS_URL"),
         instances=2,
-        workers=1,
+        workers=2,
         fixture_args=("--articles", "3", "--users", "3", "--rate-limit", str(RATE_LIMIT)),
     ) as running:
         yield running
@@ -121,3 +121,18 @@ def test_huge_headers_and_bodies_are_refused_with_a_4xx(site):
         a + "/accounts/login/", data={"login": "x" * 3_000_000, "password": "y"}, timeout=30
     )
     assert 400 <= big_body.status_code < 500
+
+
+def listening_sockets(port: int) -> int:
+    """How many sockets listen on this loopback port (Linux's /proc/net/tcp)."""
+    local = f"0100007F:{port:04X}"
+    with open("/proc/net/tcp") as table:
+        rows = [line.split() for line in table.readlines()[1:]]
+    return sum(1 for row in rows if row[1] == local and row[3] == "0A")
+
+
+def test_each_worker_listens_on_its_own_socket(site):
+    """gunicorn's reuse_port: the kernel spreads connections over the workers, so a burst of
+    connections cannot all land on one worker and leave the other cores idle."""
+    for url in site.urls:
+        assert listening_sockets(int(url.rsplit(":", 1)[1])) == 2

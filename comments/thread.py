@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from accounts.backends import loading_user_with
 from articles.models import Article
 from newsite.fragments import by_generation, cached
 
@@ -229,7 +231,10 @@ class Discussion:
         self.sort = sort_from(request)
         self.is_open = comments_open(article, self.rules)
         user = request.user
-        self.reader = reader_facts(user, article) if user.is_authenticated else {}
+        # The reader's facts are read with their user row, if it is not read yet.
+        with loading_user_with(*reader_facts_query(article)):
+            signed_in = user.is_authenticated
+        self.reader = reader_facts(user, article) if signed_in else {}
         self.page_number = requested_page(request)
         self.post_refusal = ""
         if user.is_authenticated:
@@ -341,20 +346,33 @@ LEFT JOIN (
 """
 
 
+def reader_facts_query(article: Article) -> tuple[str, Callable[[int], tuple[str, list]]]:
+    """The name and the query of a reader's facts about this article, for loading_user_with()."""
+
+    def query(reader_pk: int) -> tuple[str, list]:
+        held = list(Comment.AUTHOR_VISIBLE_STATUSES)
+        sql = READER_FACTS_SQL.format(
+            comment=Comment._meta.db_table,
+            held=", ".join(["%s"] * len(held)),
+            subscription=ThreadSubscription._meta.db_table,
+            email=EmailAddress._meta.db_table,
+            like=CommentLike._meta.db_table,
+        )
+        return sql, [article.pk, reader_pk, *held, article.pk, *[reader_pk] * 3, article.pk]
+
+    return f"reader-facts:{article.pk}", query
+
+
 def reader_facts(user, article: Article) -> dict:
-    """What the page needs to know about a signed-in reader, in one query."""
-    held = list(Comment.AUTHOR_VISIBLE_STATUSES)
-    sql = READER_FACTS_SQL.format(
-        comment=Comment._meta.db_table,
-        held=", ".join(["%s"] * len(held)),
-        subscription=ThreadSubscription._meta.db_table,
-        email=EmailAddress._meta.db_table,
-        like=CommentLike._meta.db_table,
-    )
-    params = [article.pk, user.pk, *held, article.pk, user.pk, user.pk, user.pk, article.pk]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    """What the page needs to know about a signed-in reader, in one query (or none, when
+    they came with the user)."""
+    name, query = reader_facts_query(article)
+    rows = getattr(user, "loaded_with", {}).get(name)
+    if rows is None:
+        sql, params = query(user.pk)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
     has_unpublished, following, email_verified, _ = rows[0]
     return {
         "has_unpublished": bool(has_unpublished),

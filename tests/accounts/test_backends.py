@@ -7,7 +7,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY, get_user
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
-from accounts.backends import AuthenticationBackend, ModelBackend
+from accounts.backends import AuthenticationBackend, ModelBackend, loading_user_with
 from accounts.models import User
 from tests.factories import UserFactory
 
@@ -61,3 +61,42 @@ def test_a_changed_password_ends_other_sessions():
     request = request_with_session(client)
     assert request.session[SESSION_KEY] == str(user.pk)
     assert not get_user(request).is_authenticated
+
+
+def users_from(first_pk):
+    """A query about the reader: the ids of users from theirs on."""
+    sql = f"SELECT id AS other FROM {User._meta.db_table} WHERE id >= %s ORDER BY id"  # noqa: S608
+    return sql, [first_pk]
+
+
+@pytest.mark.parametrize("backend", [ModelBackend, AuthenticationBackend])
+def test_a_query_loaded_with_the_user_comes_back_on_them(backend, django_assert_num_queries):
+    reader, later = UserFactory(), UserFactory()
+    with django_assert_num_queries(1), loading_user_with("users-from", users_from):
+        loaded = backend().get_user(str(reader.pk))
+    expected = User.objects.get(pk=reader.pk)
+    for field in User._meta.concrete_fields:
+        mine, orm = getattr(loaded, field.attname), getattr(expected, field.attname)
+        assert (mine, type(mine)) == (orm, type(orm)), field.name
+    assert loaded.loaded_with == {"users-from": [(reader.pk,), (later.pk,)]}
+
+
+def test_a_query_that_finds_nothing_never_hides_the_user():
+    reader = UserFactory()
+    with loading_user_with("nobody", lambda pk: users_from(pk + 10**9)):
+        loaded = ModelBackend().get_user(str(reader.pk))
+    assert loaded == reader
+    assert not hasattr(loaded, "loaded_with")  # the caller asks again
+
+
+def test_a_deactivated_reader_is_not_signed_in_with_a_query_either():
+    reader = UserFactory(is_active=False)
+    with loading_user_with("users-from", users_from):
+        assert ModelBackend().get_user(str(reader.pk)) is None
+
+
+def test_the_query_belongs_to_its_block_only():
+    reader = UserFactory()
+    with loading_user_with("users-from", users_from):
+        pass
+    assert not hasattr(ModelBackend().get_user(str(reader.pk)), "loaded_with")

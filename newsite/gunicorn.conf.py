@@ -2,6 +2,8 @@
 
 import multiprocessing
 import os
+import socket
+import sys
 
 bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 # gthread workers do not need a buffering proxy in front to survive slow clients.
@@ -13,8 +15,8 @@ threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 # Each worker listens on its own socket and the kernel spreads connections over them. On one
 # shared socket a burst of new connections could all land on one worker, which then served
 # every request on one core while the others idled: half the throughput in half of the runs
-# (BENCHMARKS.md). A second gunicorn started on the same port by the same user shares it
-# instead of failing to bind: stop the old one first.
+# (BENCHMARKS.md). A second gunicorn on a port already served would share it instead of
+# failing to bind: on_starting() refuses to start it.
 reuse_port = True
 wsgi_app = "newsite.wsgi:application"
 accesslog = "-"
@@ -25,3 +27,19 @@ keepalive = 5
 graceful_timeout = 20
 # Load the app before forking so workers share its memory and start fast.
 preload_app = True
+
+
+def on_starting(server) -> None:
+    """Refuse to serve a port something already serves, as a failed bind would have."""
+    if server.master_pid:  # a USR2 upgrade: the old master serves until this one is up
+        return
+    for address in server.cfg.address:
+        if not isinstance(address, tuple):  # a Unix socket
+            continue
+        host, port = address[:2]
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family) as probe:
+            probe.settimeout(1)
+            if probe.connect_ex((host, port)) == 0:
+                server.log.error("%s:%s is already served: stop that server first", host, port)
+                sys.exit(1)

@@ -1,0 +1,27 @@
+"""newsite/gunicorn.conf.py: what production runs."""
+
+import socket
+import subprocess
+import sys
+
+from benchmarks.harness import ROOT
+
+
+def test_a_port_already_served_is_refused_though_workers_share_ports():
+    """reuse_port lets every worker listen on its own socket; a second gunicorn on a port an
+    earlier one still serves must fail as a failed bind would, not quietly share the port."""
+    with socket.socket() as earlier:
+        earlier.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        earlier.bind(("127.0.0.1", 0))
+        earlier.listen()
+        port = earlier.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "gunicorn", "-c", "newsite/gunicorn.conf.py"],
+            cwd=ROOT,
+            env={"PATH": "/usr/bin:/bin", "PORT": str(port), "DJANGO_SECRET_KEY": "k" * 50},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode != 0
+    assert f"127.0.0.1:{port} is already served" in result.stderr

@@ -7,7 +7,6 @@ by the database), so a lost Redis means slower pages, never errors. Each failure
 import logging
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
-from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
@@ -18,7 +17,13 @@ def _fail_soft(name: str, fallback):
     def wrapper(self, *args, **kwargs):
         try:
             return method(self, *args, **kwargs)
-        except RedisError as error:
+        except Exception as error:
+            # Imported here: redis-py takes 80 ms to import, which `migrate` and other commands
+            # that never touch the cache would pay (system checks build every cache backend).
+            from redis.exceptions import RedisError
+
+            if not isinstance(error, RedisError):
+                raise
             logger.warning("cache %s failed, continuing without the cache: %s", name, error)
             return fallback(*args, **kwargs) if callable(fallback) else fallback
 

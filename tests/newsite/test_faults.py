@@ -35,6 +35,19 @@ def test_redis_down_pages_still_render_and_healthz_says_so(settings, caplog):
     assert caches["default"].incr("ratelimit:x") == 1  # counters fail open
 
 
+def test_only_redis_errors_are_swallowed(settings, monkeypatch):
+    """A bug of ours in a cache call still raises; only Redis's own failures degrade."""
+    settings.CACHES = {**settings.CACHES, **DEAD_REDIS_DEFAULT}
+    cache = caches["default"]
+
+    def broken(*args, **kwargs):
+        raise TypeError("a bug, not an outage")
+
+    monkeypatch.setattr(type(cache._cache), "get", broken)
+    with pytest.raises(TypeError, match="a bug"):
+        cache.get("key")
+
+
 def test_database_down_gets_a_friendly_503(monkeypatch):
     def down(*args, **kwargs):
         raise OperationalError("could not connect to server")

@@ -1,9 +1,9 @@
 """Sessions read from the shared cache and kept in the database (Django's cached_db), which a
 page can read in the same round trip as its generation tokens (pagecache.generations()).
 
-A signed-in page view reads both, one after the other: the tokens to find its cached parts,
-the session to find its reader. One read instead of two spared a sixth of the signed-in
-page's waiting on Redis.
+A signed-in page view needs both: the tokens to find its cached parts, the session to find its
+reader. One read instead of two took a signed-in article view on PostgreSQL + Redis from 0.89
+to 0.86 ms (benchmarks/profile.py).
 """
 
 from django.conf import settings

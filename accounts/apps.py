@@ -29,4 +29,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        post_migrate.connect(name_default_site, dispatch_uid="accounts.name_default_site")
+        # Once per migrate: accounts comes after django.contrib.sites in INSTALLED_APPS, so
+        # the default Site exists by the time this app's post_migrate is sent.
+        post_migrate.connect(name_default_site, sender=self)

@@ -6,6 +6,7 @@ pass (DATABASE_URL + REDIS_URL) they share PostgreSQL and Redis.
 
 import os
 import re
+import time
 import uuid
 
 import pytest
@@ -135,4 +136,8 @@ def test_each_worker_listens_on_its_own_socket(site):
     """gunicorn's reuse_port: the kernel spreads connections over the workers, so a burst of
     connections cannot all land on one worker and leave the other cores idle."""
     for url in site.urls:
-        assert listening_sockets(int(url.rsplit(":", 1)[1])) == 2
+        port = int(url.rsplit(":", 1)[1])
+        deadline = time.monotonic() + 10  # the second worker may still be booting
+        while listening_sockets(port) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert listening_sockets(port) == 2

@@ -237,7 +237,7 @@ class Discussion:
         self.reader = reader_facts(user, article) if signed_in else {}
         self.page_number = requested_page(request)
         self.post_refusal = ""
-        if user.is_authenticated:
+        if signed_in:
             try:
                 ensure_can_post(user, email_verified=self.reader["email_verified"])
             except CommentError as error:

@@ -129,10 +129,10 @@ def generations(request: HttpRequest, *names: str) -> tuple[str | None, ...]:
         return (None,) * len(names)
     known = getattr(request, "page_generations", {})
     wanted = [name for name in names if name not in known]
-    session = getattr(request, "session", None)
-    session_key = getattr(session, "unread_cache_key", None)
     try:
         if wanted:
+            session = getattr(request, "session", None)
+            session_key = getattr(session, "unread_cache_key", None)
             found = _current(wanted, also=[session_key] if session_key else [])
             if session_key:
                 session.read_from(found)

@@ -53,21 +53,19 @@ def sync_roles(*, group_model=None, permission_model=None) -> RolesReport:
         from django.contrib.auth.models import Group, Permission
 
         group_model, permission_model = Group, Permission
-    report = RolesReport()
-    for name, wanted in ROLES.items():
+    # Every permission the roles name, in one query, not one per permission: migrate runs this.
+    wanted = list(dict.fromkeys(dotted for permissions in ROLES.values() for dotted in permissions))
+    existing = {
+        f"{app_label}.{codename}": pk
+        for app_label, codename, pk in permission_model.objects.filter(
+            content_type__app_label__in={dotted.split(".", 1)[0] for dotted in wanted},
+            codename__in={dotted.split(".", 1)[1] for dotted in wanted},
+        ).values_list("content_type__app_label", "codename", "pk")
+    }
+    report = RolesReport(missing=[dotted for dotted in wanted if dotted not in existing])
+    for name, permissions in ROLES.items():
         group, created = group_model.objects.get_or_create(name=name)
         if created:
             report.created.append(name)
-        permissions = []
-        for dotted in wanted:
-            app_label, codename = dotted.split(".", 1)
-            permission = permission_model.objects.filter(
-                content_type__app_label=app_label, codename=codename
-            ).first()
-            if permission is None:
-                if dotted not in report.missing:
-                    report.missing.append(dotted)
-            else:
-                permissions.append(permission)
-        group.permissions.set(permissions)
+        group.permissions.set([existing[dotted] for dotted in permissions if dotted in existing])
     return report

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
-from newsroom.roles import EDITORS, MODERATORS, ROLES, sync_roles
+from newsroom.roles import EDITORS, MODERATION, MODERATORS, ROLES, sync_roles
 from tests.admin.conftest import make_comment
 from tests.factories import UserFactory
 
@@ -194,3 +194,17 @@ def test_roles_come_back_after_every_migrate():
     Group.objects.filter(name__in=ROLES).delete()
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
     assert set(Group.objects.filter(name__in=ROLES).values_list("name", flat=True)) == set(ROLES)
+
+
+def test_sync_roles_reads_every_permission_in_one_query(django_assert_num_queries, monkeypatch):
+    """It runs after every migrate: one query for the permissions, however many the roles name,
+    then a get and a set per role (5 in all, where there were 40)."""
+    with django_assert_num_queries(1 + 2 * len(ROLES)):
+        sync_roles()
+
+    monkeypatch.setitem(ROLES, MODERATORS, (*ROLES[MODERATORS], "comments.fly_comment"))
+    with django_assert_num_queries(1 + 2 * len(ROLES)):
+        report = sync_roles()
+    assert report.missing == ["comments.fly_comment"]
+    moderators = Group.objects.get(name=MODERATORS).permissions.all()
+    assert {f"{p.content_type.app_label}.{p.codename}" for p in moderators} == set(MODERATION)

@@ -94,6 +94,82 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30) -> N
     raise RuntimeError(f"{url} did not answer /healthz within {timeout} s")
 
 
+def site_env(database_url: str, redis_url: str | None) -> dict[str, str]:
+    """The environment of production settings on the given database (and Redis)."""
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS"))},
+        "DATABASE_URL": database_url,
+        "DJANGO_SECRET_KEY": "bench-" + uuid.uuid4().hex * 2,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "newsite.settings",
+        "PYTHONPATH": str(ROOT),
+    }
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    return env
+
+
+def migrate(site: Site) -> None:
+    """Migrate an empty database, timed: one of the cold-start figures."""
+    started = time.perf_counter()
+    site.manage("migrate", "--noinput", "-v0")
+    site.timings["migrate"] = time.perf_counter() - started
+
+
+@contextlib.contextmanager
+def serving(
+    site: Site,
+    *,
+    instances: int,
+    workers: int | None = None,
+    threads: int | None = None,
+    instance_env: list[dict[str, str]] | None = None,
+) -> Iterator[Site]:
+    """Start `instances` gunicorns on the site's database, timed to the first 200 of each."""
+    log = site.log.open("a")
+    try:
+        started = time.perf_counter()
+        for number in range(instances):
+            port = free_port()
+            process = subprocess.Popen(  # noqa: S603 - our own gunicorn
+                [
+                    PYTHON,
+                    "-m",
+                    "gunicorn",
+                    "-c",
+                    "newsite/gunicorn.conf.py",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    *(["--workers", str(workers)] if workers else []),
+                    *(["--threads", str(threads)] if threads else []),
+                    "--access-logfile",
+                    "/dev/null",
+                ],
+                cwd=ROOT,
+                env={**site.env, **(instance_env[number] if instance_env else {})},
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
+            site.processes.append(process)
+            site.urls.append(f"http://127.0.0.1:{port}")
+        for url_, process in zip(site.urls, site.processes, strict=True):
+            wait_until_up(url_, process)
+        site.timings["launch_to_first_200"] = time.perf_counter() - started
+        yield site
+    finally:
+        for process in site.processes:
+            process.terminate()
+        for process in site.processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        site.processes.clear()
+        site.urls.clear()
+        log.close()
+
+
 @contextlib.contextmanager
 def running_site(
     *,
@@ -112,27 +188,17 @@ def running_site(
     Workers and threads left out are newsite/gunicorn.conf.py's, as in production.
     """
     with scratch_database(database_url) as url:
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS"))},
-            "DATABASE_URL": url,
-            "DJANGO_SECRET_KEY": "bench-" + uuid.uuid4().hex * 2,
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DJANGO_LOG_LEVEL": "WARNING",
-            "DJANGO_SETTINGS_MODULE": "newsite.settings",
-            "PYTHONPATH": str(ROOT),
-        }
-        if redis_url:
-            env["REDIS_URL"] = redis_url
-        site = Site(env=env, log=Path(tempfile.mkdtemp(prefix="newsite-log-")) / "server.log")
-        started = time.perf_counter()
-        site.manage("migrate", "--noinput", "-v0")
-        site.timings["migrate"] = time.perf_counter() - started
+        site = Site(
+            env=site_env(url, redis_url),
+            log=Path(tempfile.mkdtemp(prefix="newsite-log-")) / "server.log",
+        )
+        migrate(site)
         site.manage("createcachetable", "-v0")
         site.manage("collectstatic", "--noinput", "-v0")
         output = subprocess.run(  # noqa: S603 - our own interpreter and module
             [PYTHON, "-m", "benchmarks.sitefixture", *fixture_args],
             cwd=ROOT,
-            env=env,
+            env=site.env,
             capture_output=True,
             text=True,
             check=True,
@@ -140,42 +206,7 @@ def running_site(
         site.data = json.loads(output.strip().splitlines()[-1])
         if before_start:
             before_start(site)
-        log = site.log.open("a")
-        try:
-            started = time.perf_counter()
-            for number in range(instances):
-                port = free_port()
-                process = subprocess.Popen(  # noqa: S603 - our own gunicorn
-                    [
-                        PYTHON,
-                        "-m",
-                        "gunicorn",
-                        "-c",
-                        "newsite/gunicorn.conf.py",
-                        "--bind",
-                        f"127.0.0.1:{port}",
-                        *(["--workers", str(workers)] if workers else []),
-                        *(["--threads", str(threads)] if threads else []),
-                        "--access-logfile",
-                        "/dev/null",
-                    ],
-                    cwd=ROOT,
-                    env={**env, **(instance_env[number] if instance_env else {})},
-                    stdout=subprocess.DEVNULL,
-                    stderr=log,
-                )
-                site.processes.append(process)
-                site.urls.append(f"http://127.0.0.1:{port}")
-            for url_, process in zip(site.urls, site.processes, strict=True):
-                wait_until_up(url_, process)
-            site.timings["launch_to_first_200"] = time.perf_counter() - started
+        with serving(
+            site, instances=instances, workers=workers, threads=threads, instance_env=instance_env
+        ):
             yield site
-        finally:
-            for process in site.processes:
-                process.terminate()
-            for process in site.processes:
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-            log.close()

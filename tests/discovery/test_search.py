@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from discovery.search import (
+    FTS_TABLE,
     MARK_END,
     MARK_START,
     MAX_TERMS,
@@ -246,3 +247,30 @@ def test_search_index_is_used_and_survives_a_table_rebuild(db):
         assert "discovery_article_search_idx" in plan
         assert re.search(r"Bitmap Index Scan on discovery_article_search_idx", plan)
         assert _titles("indexed") == ["Indexed story"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_search_index_migration_unapplies_and_applies_again():
+    from django.db.migrations.executor import MigrationExecutor
+
+    def index_exists() -> bool:
+        with connection.cursor() as cursor:
+            tables = connection.introspection.table_names(cursor)
+            if connection.vendor == "sqlite":
+                return FTS_TABLE in tables
+            cursor.execute(
+                "SELECT 1 FROM pg_indexes WHERE indexname = %s", ["discovery_article_search_idx"]
+            )
+            return cursor.fetchone() is not None
+
+    def migrate(target) -> None:
+        executor = MigrationExecutor(connection)
+        executor.migrate([target])
+
+    assert index_exists()
+    migrate(("discovery", None))
+    assert not index_exists()
+    migrate(("discovery", "0001_search_index"))
+    assert index_exists()
+    ArticleFactory(title="Found again after the round trip")
+    assert _titles("round trip") == ["Found again after the round trip"]

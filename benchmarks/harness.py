@@ -94,8 +94,8 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30) -> N
     raise RuntimeError(f"{url} did not answer /healthz within {timeout} s")
 
 
-def site_env(database_url: str, redis_url: str | None) -> dict[str, str]:
-    """The environment of production settings on the given database (and Redis)."""
+def new_site(database_url: str, redis_url: str | None) -> Site:
+    """A site in production settings on the given database (and Redis), not yet serving."""
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS"))},
         "DATABASE_URL": database_url,
@@ -107,7 +107,7 @@ def site_env(database_url: str, redis_url: str | None) -> dict[str, str]:
     }
     if redis_url:
         env["REDIS_URL"] = redis_url
-    return env
+    return Site(env=env, log=Path(tempfile.mkdtemp(prefix="newsite-log-")) / "server.log")
 
 
 def migrate(site: Site) -> None:
@@ -188,10 +188,7 @@ def running_site(
     Workers and threads left out are newsite/gunicorn.conf.py's, as in production.
     """
     with scratch_database(database_url) as url:
-        site = Site(
-            env=site_env(url, redis_url),
-            log=Path(tempfile.mkdtemp(prefix="newsite-log-")) / "server.log",
-        )
+        site = new_site(url, redis_url)
         migrate(site)
         site.manage("createcachetable", "-v0")
         site.manage("collectstatic", "--noinput", "-v0")

@@ -21,18 +21,16 @@ import sqlite3
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
 import urllib.request
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 import requests
 
-from .harness import ROOT, Site, migrate, running_site, scratch_database, serving, site_env
+from .harness import ROOT, Site, migrate, new_site, running_site, scratch_database, serving
 
 GUNICORN = runpy.run_path(str(ROOT / "newsite" / "gunicorn.conf.py"))
 FAILURES: collections.Counter[str] = collections.Counter()
@@ -321,10 +319,7 @@ def cold_starts(
     migrations, launches = [], []
     for _ in range(rounds):
         with scratch_database(database_url) as url:
-            site = Site(
-                env=site_env(url, redis_url),
-                log=Path(tempfile.mkdtemp(prefix="newsite-log-")) / "server.log",
-            )
+            site = new_site(url, redis_url)
             migrate(site)
             site.manage("createcachetable", "-v0")
             with serving(site, instances=3):

@@ -27,7 +27,8 @@ SIGNED_IN = 8
 
 
 def make_discussion(article, total: int, authors) -> None:
-    """`total` comments: a fifth top-level, the rest replies nested up to depth 3."""
+    """`total` comments: a fifth top-level, the rest replies nested up to depth 3 (and deeper
+    ones answering a reply at depth 3, as comment_create makes them)."""
     if not total:
         return
     top_count = max(1, total // 5)
@@ -50,6 +51,7 @@ def make_discussion(article, total: int, authors) -> None:
                 parent=parent,
                 root_id=parent.root_id or parent.pk,
                 depth=min(parent.depth + 1, 3),
+                reply_to=parent if parent.depth == 3 else None,  # "in reply to" past the cap
                 body=f"Reply {made + j}",
                 body_html=f"<p>Reply {made + j}</p>",
             )

@@ -353,21 +353,30 @@ HELD_SQL = (
 )
 
 
+@functools.cache
+def _reader_facts_sql() -> str:
+    comment = Comment._meta.db_table
+    return READER_FACTS_SQL.format(
+        has_unpublished=" OR ".join(
+            [HELD_SQL.format(comment=comment)] * len(Comment.AUTHOR_VISIBLE_STATUSES)
+        ),
+        comment=comment,
+        subscription=ThreadSubscription._meta.db_table,
+        email=EmailAddress._meta.db_table,
+        like=CommentLike._meta.db_table,
+    )
+
+
 def reader_facts_query(article: Article) -> tuple[str, Callable[[int], tuple[str, list]]]:
     """The name and the query of a reader's facts about this article, for loading_user_with()."""
 
     def query(reader_pk: int) -> tuple[str, list]:
-        held = Comment.AUTHOR_VISIBLE_STATUSES
-        comment = Comment._meta.db_table
-        sql = READER_FACTS_SQL.format(
-            has_unpublished=" OR ".join([HELD_SQL.format(comment=comment)] * len(held)),
-            comment=comment,
-            subscription=ThreadSubscription._meta.db_table,
-            email=EmailAddress._meta.db_table,
-            like=CommentLike._meta.db_table,
-        )
-        held_params = [param for status in held for param in (article.pk, reader_pk, status)]
-        return sql, [*held_params, article.pk, *[reader_pk] * 3, article.pk]
+        held_params = [
+            param
+            for status in Comment.AUTHOR_VISIBLE_STATUSES
+            for param in (article.pk, reader_pk, status)
+        ]
+        return _reader_facts_sql(), [*held_params, article.pk, *[reader_pk] * 3, article.pk]
 
     return f"reader-facts:{article.pk}", query
 

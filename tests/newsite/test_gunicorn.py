@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 from benchmarks.harness import ROOT
+from tests.newsite.test_settings import run_python
 
 
 def test_a_port_already_served_is_refused_though_workers_share_ports():
@@ -34,12 +35,5 @@ def test_the_app_gunicorn_preloads_has_every_view_loaded_before_the_fork():
         "print(get_resolver()._populated, 'comments.views' in sys.modules, "
         "'allauth.account.views' in sys.modules)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", "DJANGO_SECRET_KEY": "k" * 50},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_python(code, DJANGO_SECRET_KEY="k" * 50)
     assert result.stdout.split() == ["True", "True", "True"], result.stderr

@@ -100,19 +100,6 @@ class Article(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
-    def use_known_tags_and_sources(self, tags: list[Tag], sources: list[Source]) -> None:
-        """Answer `tags.all()` and `sources.all()` from these lists, with no query.
-
-        Fills the cache that prefetch_related("tags", "sources") fills, the way Django's
-        prefetch_related_objects() does, for lists kept in a fragment cache.
-        """
-        prefetched = self.__dict__.setdefault("_prefetched_objects_cache", {})
-        for name, values in (("tags", tags), ("sources", sources)):
-            queryset = getattr(self, name).all()
-            queryset._result_cache = list(values)
-            queryset._prefetch_done = True
-            prefetched[name] = queryset
-
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()

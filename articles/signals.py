@@ -17,4 +17,4 @@ def article_content_changed(sender, action: str = "post", **kwargs) -> None:
     if not action.startswith("post"):
         return  # m2m_changed's pre_add/pre_remove: the post_ signal follows
     # Titles, tags and sources show on every page, so these writes renew everything.
-    pagecache.invalidate(pagecache.GLOBAL, schedule=sender is Article)
+    pagecache.invalidate(pagecache.SITE, schedule=sender is Article)

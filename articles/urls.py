@@ -1,24 +1,24 @@
 from django.urls import path
 
-from comments.thread import discussion_variant
-from newsite.pagecache import anonymous_page_cache, page_article, page_lists
+from comments.discussion import discussion_variant
+from newsite.pagecache import LISTS, anonymous_page_cache, discussion
 
 from . import views
 
-lists = anonymous_page_cache(page_lists)
+# What each page shows besides the site's content: listings show comment counts.
+listing = anonymous_page_cache(lambda **kwargs: [LISTS])
+article_page = anonymous_page_cache(lambda *, slug: [discussion(slug)], variant=discussion_variant)
 
 app_name = "articles"
 
 urlpatterns = [
-    path("", lists(views.ArticleListView.as_view()), name="home"),
+    path("", listing(views.ArticleListView.as_view()), name="home"),
     path(
         "articles/<slug:slug>/",
-        anonymous_page_cache(page_article, variant=discussion_variant)(
-            views.ArticleDetailView.as_view()
-        ),
+        article_page(views.ArticleDetailView.as_view()),
         name="detail",
     ),
     path("articles/<slug:slug>/preview/", views.ArticlePreviewView.as_view(), name="preview"),
-    path("tags/<slug:slug>/", lists(views.TagArticleListView.as_view()), name="tag"),
-    path("sources/<slug:slug>/", lists(views.SourceArticleListView.as_view()), name="source"),
+    path("tags/<slug:slug>/", listing(views.TagArticleListView.as_view()), name="tag"),
+    path("sources/<slug:slug>/", listing(views.SourceArticleListView.as_view()), name="source"),
 ]

@@ -1,17 +1,14 @@
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.contrib.messages import get_messages
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
-from comments.thread import Discussion, PageOutOfRange, discussion_url, sort_from
+from comments.discussion import PageOutOfRange, discussion_context, discussion_url, sort_from
+from comments.forms import CommentForm
 from newsite import pagecache
-from newsite.fragments import by_generation, cached
 
 from .models import Article, Source, Tag
 
@@ -29,72 +26,38 @@ class ArticleListView(PublishedArticlesMixin, ListView):
     paginate_by = settings.ARTICLES_PER_PAGE
 
     def get_context_data(self, **kwargs):
-        # Listings show articles and their comment counts: cached under those two tokens.
-        site, lists = pagecache.generations(self.request, pagecache.GLOBAL, pagecache.LISTS)
-        return super().get_context_data(generation={"site": site, "lists": lists}, **kwargs)
+        # Listings show articles and their comment counts: fragments are keyed by both.
+        versions = pagecache.versions(self.request, site=pagecache.SITE, lists=pagecache.LISTS)
+        return super().get_context_data(versions=versions, **kwargs)
 
 
 class ArticleDetailView(PublishedArticlesMixin, DetailView):
+    """The article and its discussion, for every reader.
+
+    The parts every reader shares (the article, its metadata, related stories) are template
+    fragments kept under the content versions; the discussion is rendered for each reader.
+    """
+
     template_name = "articles/article_detail.html"
     context_object_name = "article"
+    # A comment the reader could not post, shown again with its errors (comments.views).
+    refused_form: CommentForm | None = None
 
     def get_queryset(self):
-        return Article.objects.published()
-
-    def get_object(self, queryset=None):
-        slug = self.kwargs["slug"]
-        site, discussion = pagecache.generations(
-            self.request, pagecache.GLOBAL, pagecache.article_generation(slug)
-        )
-        self.generation = {"site": site, "discussion": discussion}
-        # An article changes only with a new site generation (or discussion: its comment
-        # count), so each process reads it once per generation; a missing one stays a 404.
-        return cached(
-            by_generation("article", slug, site, discussion),
-            lambda: DetailView.get_object(self, queryset),
-        )
-
-    def get_context_data(self, **kwargs):
-        # Tags and sources change only with a new site generation: read them once per process,
-        # and only to render the page, not for a view of a page already kept.
-        article = self.object
-        tags, sources = cached(
-            by_generation("article-taxonomy", article.pk, self.generation["site"]),
-            lambda: (list(article.tags.all()), list(article.sources.all())),
-        )
-        article.use_known_tags_and_sources(tags, sources)
-        return super().get_context_data(generation=self.generation, **kwargs)
+        return Article.objects.published().prefetch_related("tags", "sources")
 
     def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
         try:
-            return self.render_page()
+            discussion = discussion_context(request, self.object, form=self.refused_form)
         except PageOutOfRange as past_the_end:
             return redirect(
                 discussion_url(self.object, sort=sort_from(request), page=past_the_end.last)
             )
-
-    def render_page(self, *, form=None) -> HttpResponse:
-        """The article and its discussion; `form` is a refused comment, shown with its errors.
-
-        The page is rendered with reader slots, and a page every reader of its kind (signed
-        in or not) shares is kept once per generation of the site and the discussion: a
-        signed-in reader's view then only fills in their own parts.
-        """
-        self.object = self.get_object()
-        discussion = Discussion(self.request, self.object, self.generation, form=form)
-        key = None
-        if discussion.shared and not get_messages(self.request):
-            key = discussion.key("article-page", self.request.user.is_authenticated)
-        html = cached(
-            key,
-            lambda: render_to_string(
-                self.get_template_names(),
-                self.get_context_data(object=self.object, **discussion.context()),
-                self.request,
-            ),
-            store="pages",
+        versions = pagecache.versions(
+            request, site=pagecache.SITE, discussion=pagecache.discussion(self.object.slug)
         )
-        return HttpResponse(discussion.fill(html))
+        return self.render_to_response(self.get_context_data(versions=versions, **discussion))
 
 
 class TagArticleListView(ArticleListView):

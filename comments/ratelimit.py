@@ -24,4 +24,6 @@ def hit(key: str, *, limit: int, window: int) -> bool:
         count = cache.incr(cache_key)
     except ValueError:  # the window's first attempt, unless another server just began it
         count = 1 if cache.add(cache_key, 1, timeout=window + 5) else cache.incr(cache_key)
-    return count <= limit
+    # None: the cache is down (django-redis ignores its errors), and counters fail open
+    # rather than lock every reader out.
+    return count is None or count <= limit

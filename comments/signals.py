@@ -17,7 +17,7 @@ from .models import Comment, CommentLike, CommentReport, ModerationAction, Moder
 def _discussion_changed(article_id: int, slug: str | None = None) -> None:
     slug = slug or Article.objects.filter(pk=article_id).values_list("slug", flat=True).first()
     if slug:
-        pagecache.invalidate(pagecache.LISTS, pagecache.article_generation(slug))
+        pagecache.invalidate(pagecache.LISTS, pagecache.discussion(slug))
 
 
 @receiver([post_save, post_delete], sender=Comment)
@@ -38,7 +38,7 @@ def comment_activity(sender, instance, **kwargs) -> None:
 @receiver(post_save, sender=ModerationSettings)
 def rules_changed(sender, **kwargs) -> None:
     # Whether comments are open shows on every article page.
-    pagecache.invalidate(pagecache.GLOBAL)
+    pagecache.invalidate(pagecache.SITE)
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
@@ -49,4 +49,4 @@ def author_may_be_renamed(sender, instance, created: bool, update_fields=None, *
     """
     if created or (update_fields is not None and not {"display_name", "email"} & update_fields):
         return
-    pagecache.invalidate(pagecache.GLOBAL)
+    pagecache.invalidate(pagecache.SITE)

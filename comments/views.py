@@ -11,31 +11,30 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
 
-from . import services
-from .forms import CommentEditForm, CommentForm, CommentReportForm
-from .models import Comment, ModerationSettings, ThreadSubscription
-from .notifications import KIND_FOLLOW, KIND_REPLY, read_unsubscribe_token
-from .reader import fill_reader_slots
-from .thread import (
+from . import ratelimit, services
+from .discussion import (
     as_single,
-    clear_draft,
     discussion_url,
     login_url_for,
     new_comment_form,
     page_number_for,
     sort_from,
-    store_draft,
 )
+from .drafts import clear_draft, is_cross_site, store_draft
+from .forms import CommentEditForm, CommentForm, CommentReportForm
+from .models import Comment, ModerationSettings, ThreadSubscription
+from .notifications import KIND_FOLLOW, KIND_REPLY, read_unsubscribe_token
 
 logger = logging.getLogger(__name__)
+# Drafts one network address may leave per minute before logging in.
+DRAFTS_PER_MINUTE = 10
 
 
 def wants_fragment(request: HttpRequest) -> bool:
@@ -58,45 +57,44 @@ def public_articles():
     return Article.objects.published()
 
 
+def public_comments():
+    """Comments on published articles: the only ones any comment action may reach."""
+    return Comment.objects.filter(article__in=public_articles())
+
+
 def open_comment(pk: int) -> Comment:
     """A comment readers can answer or report: counted, on a published article; else 404."""
     return get_object_or_404(
-        Comment.objects.counted()
-        .filter(article__in=public_articles())
-        .select_related("article", "author"),
+        public_comments().counted().select_related("article", "author"),
         pk=pk,
     )
 
 
-def render_with_reader_slots(
+def render_single(
     request: HttpRequest, template: str, comment: Comment, *, status: int = 200, **context
 ) -> HttpResponse:
-    """A page showing one comment's card, its reader slots filled for this reader."""
+    """A page showing one comment's card, with this reader's controls."""
     rules = ModerationSettings.load()
-    html = render_to_string(
-        template,
-        {
-            "comment": as_single(comment),
-            "article": comment.article,
-            "comments_are_open": services.comments_open(comment.article, rules),
-            **context,
-        },
-        request=request,
-    )
-    return HttpResponse(fill_reader_slots(html, request, rules), status=status)
+    context = {
+        "comment": as_single(comment, request.user, rules),
+        "article": comment.article,
+        "comments_are_open": services.comments_open(comment.article, rules),
+        **context,
+    }
+    return render(request, template, context, status=status)
 
 
 def render_comment(request: HttpRequest, comment: Comment, *, status: int = 200) -> HttpResponse:
-    return render_with_reader_slots(request, "comments/_comment.html", comment, status=status)
+    return render_single(request, "comments/_comment.html", comment, status=status)
 
 
 def render_article_with_form(request: HttpRequest, article: Article, form) -> HttpResponse:
     """Show the article page again, the reader's text kept and the problem explained."""
     from articles.views import ArticleDetailView
 
-    view = ArticleDetailView()
+    view = ArticleDetailView(refused_form=form)
     view.setup(request, slug=article.slug)
-    return view.render_page(form=form)
+    return view.get(request)
 
 
 def fragment_errors(request: HttpRequest, form) -> HttpResponse:
@@ -117,15 +115,18 @@ def keep_draft_and_log_in(request: HttpRequest, article: Article) -> HttpRespons
     return redirect(login_url)
 
 
-# The anonymous reader's form carries no CSRF token, so the article page stays cacheable for
-# everyone without a cookie; all this endpoint can do is put a draft into the poster's own
-# session and send them to log in. Signed-in readers post to comment_create, with CSRF.
+# The logged-out form carries no CSRF token (comments/drafts.py says why): this endpoint only
+# keeps a draft in the poster's own session and sends them to log in.
 @csrf_exempt
 @require_POST
 def comment_draft(request: HttpRequest, article_id: int) -> HttpResponse:
+    if is_cross_site(request):
+        return HttpResponseForbidden("Drafts are only kept from this site's own pages.")
     article = get_object_or_404(public_articles(), pk=article_id)
     if request.user.is_authenticated:
         return redirect(f"{article.get_absolute_url()}#comments")
+    if not ratelimit.hit(f"draft:{client_ip(request)}", limit=DRAFTS_PER_MINUTE, window=60):
+        return render(request, "429.html", status=429)
     return keep_draft_and_log_in(request, article)
 
 
@@ -147,9 +148,11 @@ def comment_create(request: HttpRequest, article_id: int) -> HttpResponse:
             return redirect(f"{article.get_absolute_url()}#comments")
         parent_id = form.cleaned_data["parent"]
         if parent_id:
+            # Only a comment this reader may see: the error path below shows it.
             parent = (
-                Comment.objects.filter(pk=parent_id, article=article)
-                .select_related("author")
+                Comment.objects.visible_to(request.user)
+                .filter(pk=parent_id, article=article)
+                .select_related("article", "author")
                 .first()
             )
             if parent is None:
@@ -196,21 +199,21 @@ def comment_permalink(request: HttpRequest, pk: int) -> HttpResponse:
 
 def render_reply_page(request: HttpRequest, parent: Comment, form) -> HttpResponse:
     template = "comments/_form.html" if wants_fragment(request) else "comments/reply.html"
-    return render_with_reader_slots(request, template, parent, form=form)
+    return render_single(request, template, parent, form=form)
 
 
 @login_required
 def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
     """A page with one comment and a reply form: the no-JavaScript way to reply."""
     parent = open_comment(pk)
-    form = new_comment_form(parent=parent.pk, form_id=f"reply{parent.pk}")
+    form = new_comment_form(request, parent=parent.pk, form_id=f"reply{parent.pk}")
     return render_reply_page(request, parent, form)
 
 
 def own_comment(request: HttpRequest, pk: int) -> Comment:
     """The reader's own, undeleted comment, or 404: nobody learns about others' comments."""
     return get_object_or_404(
-        Comment.objects.select_related("article", "author"),
+        public_comments().select_related("article", "author"),
         pk=pk,
         author=request.user,
         deleted_at__isnull=True,
@@ -268,7 +271,7 @@ def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def comment_like(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_object_or_404(Comment.objects.published(), pk=pk)
+    comment = get_object_or_404(public_comments().published(), pk=pk)
     try:
         if request.POST.get("action") == "unlike":
             services.comment_unlike(comment=comment, user=request.user)
@@ -311,7 +314,7 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def comment_request_review(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_object_or_404(Comment, pk=pk, author=request.user)
+    comment = get_object_or_404(public_comments(), pk=pk, author=request.user)
     try:
         services.comment_request_review(comment=comment, author=request.user)
     except services.CommentError as error:

@@ -1,147 +1,105 @@
-"""Whole-page cache for anonymous readers, invalidated precisely by generation tokens.
+"""The anonymous page cache, and the content versions that invalidate it and page fragments.
 
 A reader without a session cookie gets the same page as every other such reader, so the page is
-rendered once and served from the shared cache (and marked `Cache-Control: public` for a CDN).
-Each cached page depends on a few generation tokens: "global" (articles, tags, sources), "lists"
-(comment counts on listings) and one per article (its comments). A write replaces the tokens it
-affects after its transaction commits; a page stored under older tokens is then a miss.
-Signed-in readers always get a fresh, private page, put together from parts cached under the
-same tokens (generations(), newsite/fragments.py).
+rendered once and kept in the shared cache. Each kept page names the content versions it shows:
+"site" (articles, tags, sources, names), "lists" (comment counts on listings) and one per
+article's discussion. A write replaces the versions it affects once its transaction commits, and
+a page kept under older versions is then a miss. Templates key their `{% cache %}` fragments by
+the same versions (`versions()`), so they need no invalidation either.
+
+HTTP caching, decided here for every response (CacheHeadersMiddleware):
+- a page for a reader without a session may be kept by shared caches (nginx, a CDN) for
+  `SHARED_MAX_AGE` seconds; browsers revalidate it on every view (ETag, 304);
+- a response to a request that carries a session is private and revalidated, so a reader who
+  logs in or out sees the right page at once.
 """
 
 import contextlib
-import functools
 import hashlib
 import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from functools import wraps
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, quote_etag
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 logger = logging.getLogger(__name__)
 
-GLOBAL = "gen:global"
-LISTS = "gen:lists"
-# When the next scheduled article goes live: pages cached before then go stale at that moment.
-NEXT_PUBLICATION = "gen:next-publication"
+SITE = "version:site"
+LISTS = "version:lists"
+# When the next scheduled article goes live: pages kept before then go stale at that moment.
+NEXT_PUBLICATION = "version:next-publication"
 PAGE_TIMEOUT = 60 * 60 * 24
+# How long nginx or a CDN may serve an anonymous page without asking us again.
+SHARED_MAX_AGE = 60
 
 
-def article_generation(slug: str) -> str:
-    return f"gen:article:{slug}"
+def discussion(slug: str) -> str:
+    """The version name of an article's discussion (its comments and their counts)."""
+    return f"version:discussion:{slug}"
 
 
-def _bump(*generations: str) -> None:
+# --- invalidation ---------------------------------------------------------------------------
+
+
+def _renew(*names: str) -> None:
     try:
-        cache.set_many({key: uuid.uuid4().hex for key in generations}, None)
+        cache.set_many({name: uuid.uuid4().hex for name in names}, None)
     except Exception:
-        # The write itself has committed; the cached pages expire on their own.
-        logger.exception("page cache invalidation failed for %s", generations)
+        # The write itself has committed; the kept pages expire on their own.
+        logger.exception("page cache invalidation failed for %s", names)
 
 
 class _Invalidation:
-    """The tokens one transaction renews, sent together when it commits."""
+    """The versions one transaction renews, sent together when it commits."""
 
     def __init__(self) -> None:
-        self.generations: set[str] = set()
+        self.names: set[str] = set()
         self.schedule = False
 
     def __call__(self) -> None:
         if self.schedule:
             remember_next_publication()
-        if self.generations:
-            _bump(*self.generations)
+        if self.names:
+            _renew(*self.names)
 
 
-_deferred = threading.local()
+_batch = threading.local()
 
 
-def invalidate(*generations: str, schedule: bool = False) -> None:
-    """Replace the given generation tokens once the current transaction commits."""
-    batch = getattr(_deferred, "batch", None)
+def invalidate(*names: str, schedule: bool = False) -> None:
+    """Renew these versions once the current transaction commits (at once outside one).
+
+    `schedule`: an article was written, so the next scheduled publication may have changed.
+    """
+    batch = getattr(_batch, "current", None)
     waiting = batch or _Invalidation()
-    waiting.generations.update(generations)
+    waiting.names.update(names)
     waiting.schedule |= schedule
     if batch is None:
-        transaction.on_commit(waiting)  # runs at once outside a transaction
+        transaction.on_commit(waiting)
 
 
 @contextlib.contextmanager
 def deferred_invalidation() -> Iterator[None]:
-    """Collect the invalidations of many writes (a bulk import) and send each token once.
+    """Collect the invalidations of many writes (a bulk import) and renew each version once.
 
     Use inside the transaction that makes the writes.
     """
-    batch = _deferred.batch = _Invalidation()
+    batch = _batch.current = _Invalidation()
     try:
         yield
     finally:
-        _deferred.batch = None
+        _batch.current = None
     transaction.on_commit(batch)
-
-
-class CacheUnavailable(Exception):
-    """The shared cache answers nothing (the fail-soft backend hides its errors)."""
-
-
-def _current(generations: Sequence[str], also: Sequence[str] = ()) -> dict:
-    """The tokens' current values, and the entries of the keys `also` names that are in the
-    cache, in one round trip unless something must be renewed.
-
-    A scheduled article that went live since renews GLOBAL first. A token missing from the
-    cache (never set, evicted, flushed) gets a new value, so a fragment kept in a process's
-    memory under an old value can never come back.
-    """
-    found = cache.get_many([NEXT_PUBLICATION, *generations, *also])
-    due = found.get(NEXT_PUBLICATION)
-    if due is not None and time.time() >= due:
-        _bump(GLOBAL)
-        remember_next_publication()
-        found = cache.get_many([*generations, *also])
-    missing = [name for name in generations if found.get(name) is None]
-    if missing:
-        for name in missing:
-            cache.add(name, uuid.uuid4().hex, None)
-        found.update(cache.get_many(missing))
-        if any(found.get(name) is None for name in missing):
-            raise CacheUnavailable("generation tokens cannot be stored")
-    return found
-
-
-def generations(request: HttpRequest, *names: str) -> tuple[str | None, ...]:
-    """The current value of each named token, for keying fragments; Nones if the cache is down.
-
-    PageCacheMiddleware leaves the tokens it fetched on the request, so a page cache miss
-    costs no second round trip; a signed-in reader's session is read in the same round trip
-    as the tokens (newsite/sessions.py).
-    """
-    if not settings.FRAGMENT_CACHE:
-        return (None,) * len(names)
-    known = getattr(request, "page_generations", {})
-    wanted = [name for name in names if name not in known]
-    try:
-        if wanted:
-            session = getattr(request, "session", None)
-            session_key = getattr(session, "unread_cache_key", None)
-            found = _current(wanted, also=[session_key] if session_key else [])
-            if session_key:
-                session.read_from(found)
-            known = {**known, **{name: found[name] for name in wanted}}
-    except Exception:
-        logger.warning("cache unavailable; fragments rendered afresh", exc_info=True)
-        return (None,) * len(names)
-    request.page_generations = known
-    return tuple(known[name] for name in names)
 
 
 def remember_next_publication() -> None:
@@ -160,40 +118,48 @@ def remember_next_publication() -> None:
         cache.set(NEXT_PUBLICATION, upcoming.timestamp(), None)
 
 
-def is_cookieless_reader(request: HttpRequest) -> bool:
-    """No session and no pending messages: the page cannot hold anything personal."""
-    return not any(name in request.COOKIES for name in (settings.SESSION_COOKIE_NAME, "messages"))
+# --- reading versions -----------------------------------------------------------------------
 
 
-class CookielessAnonymousMiddleware:
-    """Readers without a session cookie are anonymous without a session lookup.
+def current_versions(names: Iterable[str]) -> dict[str, str]:
+    """The current value of each version, in one round trip unless one must be created.
 
-    Django's lazy `request.user` reads the session, which marks the response `Vary: Cookie`
-    and so defeats shared caches even though the session was empty.
+    A scheduled article that went live since renews SITE first. A version missing from the
+    cache (never set, evicted, flushed) gets a new value. When the cache answers nothing, each
+    version is a new random value: nothing kept is then reused, and the page is rendered afresh.
     """
+    names = list(names)
+    found = cache.get_many([NEXT_PUBLICATION, *names])
+    due = found.pop(NEXT_PUBLICATION, None)
+    if due is not None and time.time() >= due:
+        _renew(SITE)
+        remember_next_publication()
+        found = cache.get_many(names)
+    missing = [name for name in names if name not in found]
+    if missing:
+        for name in missing:
+            cache.add(name, uuid.uuid4().hex, None)
+        found.update(cache.get_many(missing))
+    return {name: found.get(name) or uuid.uuid4().hex for name in names}
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-            request.user = AnonymousUser()
-
-            async def auser() -> AnonymousUser:
-                return request.user
-
-            request.auser = auser
-        return self.get_response(request)
+def versions(request: HttpRequest, **names: str) -> dict[str, str]:
+    """The versions a view's `{% cache %}` fragments are keyed by, under the labels given:
+    `versions(request, site=SITE)` is `{"site": "<its current value>"}`. The page cache has
+    usually read them already for this request; else they are read in one round trip."""
+    known = getattr(request, "content_versions", {})
+    wanted = [name for name in names.values() if name not in known]
+    if wanted:
+        known = request.content_versions = {**known, **current_versions(wanted)}
+    return {label: known[name] for label, name in names.items()}
 
 
-def _cacheable(response: HttpResponse) -> bool:
-    vary = response.headers.get("Vary", "").lower()
-    return (
-        response.status_code == 200
-        and not response.streaming
-        and not response.cookies
-        and "cookie" not in vary
-    )
+# --- the anonymous page cache ---------------------------------------------------------------
+
+
+def has_session(request: HttpRequest) -> bool:
+    """A session or pending messages: the page may hold something of this reader's."""
+    return any(name in request.COOKIES for name in (settings.SESSION_COOKIE_NAME, "messages"))
 
 
 def page_number_variant(request: HttpRequest) -> str:
@@ -209,25 +175,21 @@ def anonymous_page_cache(
     depends_on: Callable[..., Iterable[str]],
     *,
     variant: Callable[[HttpRequest], str] = page_number_variant,
-    max_age: int = 60,
 ) -> Callable:
-    """Mark a view's pages cacheable for cookieless readers (PageCacheMiddleware serves them).
+    """Let PageCacheMiddleware keep this view's pages for readers without a session.
 
-    `depends_on(**url_kwargs)` names the generations the page shows besides GLOBAL.
+    `depends_on(**url_kwargs)` names the versions the page shows besides SITE.
     `variant(request)` is what of the query string the page shows, normalised: a page is kept
-    once per variant, so other parameters (the utm_ and fbclid tags that shared links gather,
-    a different value every click) neither miss the cache nor fill it.
+    once per variant, so other parameters (the utm_ and fbclid tags that shared links gather)
+    neither miss the cache nor fill it.
     """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             response = view(request, *args, **kwargs)
-            if is_cookieless_reader(request):
-                if _cacheable(response):
-                    patch_cache_control(response, public=True, max_age=max_age)
-            else:
-                patch_cache_control(response, private=True, no_cache=True)
+            if not has_session(request) and _keepable(response):
+                response.shared_cacheable = True
             return response
 
         wrapped.page_cache_depends_on = depends_on
@@ -237,11 +199,13 @@ def anonymous_page_cache(
     return decorator
 
 
-@functools.lru_cache(maxsize=4096)
-def _cacheable_page(path: str) -> tuple[tuple[str, ...], Callable[[HttpRequest], str]] | None:
-    """The tokens a cacheable page at `path` depends on, and its variant; None for any other
-    path. Remembered per path: resolving URLs cost a hit a fifth of its time.
-    """
+def _keepable(response: HttpResponse) -> bool:
+    return response.status_code == 200 and not response.streaming and not response.cookies
+
+
+def _cacheable_page(path: str) -> tuple[list[str], Callable[[HttpRequest], str]] | None:
+    """The versions a cacheable page at `path` depends on, and its variant; None for any other
+    path."""
     try:
         match = resolve(path)
     except Resolver404:
@@ -249,79 +213,71 @@ def _cacheable_page(path: str) -> tuple[tuple[str, ...], Callable[[HttpRequest],
     depends_on = getattr(match.func, "page_cache_depends_on", None)
     if depends_on is None:
         return None
-    return (GLOBAL, *depends_on(**match.kwargs)), match.func.page_cache_variant
+    return [SITE, *depends_on(**match.kwargs)], match.func.page_cache_variant
 
 
 class PageCacheMiddleware:
-    """Serve cached pages before sessions, authentication and templates are touched.
+    """Serve kept pages to readers without a session before sessions, authentication and
+    templates are touched. A broken cache never breaks the site: the page is rendered."""
 
-    Sits just below WhiteNoise, so a hit costs one read of the tokens from the shared cache
-    (one query on the database cache), the page from this process's memory (or, the first
-    time, from the shared cache), and the headers the middleware below added when it was
-    stored.
-    A broken cache never breaks the site: the page is rendered as if nothing was cached.
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        page = None
+        if settings.PAGE_CACHE and request.method in {"GET", "HEAD"} and not has_session(request):
+            page = _cacheable_page(request.path_info)
+        if page is None:
+            return self.get_response(request)
+        names, variant = page
+
+        try:
+            request.content_versions = current_versions(names)
+            current = [request.content_versions[name] for name in names]
+            digest = hashlib.sha256(f"{request.path}?{variant(request)}".encode()).hexdigest()
+            key = f"page:{digest}"
+            kept = cache.get(key)
+        except Exception:
+            logger.warning("page cache unavailable; rendering %s", request.path, exc_info=True)
+            return self.get_response(request)
+        if kept and kept["versions"] == current:
+            response = HttpResponse(kept["content"], headers=kept["headers"])
+            response["X-Page-Cache"] = "hit"
+            return response
+
+        response = self.get_response(request)
+        if getattr(response, "shared_cacheable", False):
+            response["X-Page-Cache"] = "miss"
+            entry = {
+                "versions": current,
+                "headers": dict(response.headers.items()),
+                "content": response.content,
+            }
+            try:
+                cache.set(key, entry, PAGE_TIMEOUT)
+            except Exception:
+                logger.warning("page cache unavailable; %s not kept", request.path, exc_info=True)
+        return response
+
+
+class CacheHeadersMiddleware:
+    """Who may keep each response, in HTTP's own terms (see the module docstring).
+
+    It sits above the page cache, sessions and authentication, so it sees every response as
+    the reader gets it, kept or not. The ETag is added above it (ConditionalGetMiddleware).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if (
-            not settings.PAGE_CACHE
-            or request.method not in {"GET", "HEAD"}
-            or not is_cookieless_reader(request)
-        ):
-            return self.get_response(request)
-        page = _cacheable_page(request.path_info)
-        if page is None:
-            return self.get_response(request)
-        generations, variant = page
-
-        key = "page:" + hashlib.sha256(f"{request.path}?{variant(request)}".encode()).hexdigest()
-        try:
-            found = _current(generations)
-            current = tuple(found[g] for g in generations)
-            # This process's own copy, named by the tokens, spares fetching and decoding the
-            # page from the shared cache; the shared copy serves the other processes.
-            local_key = f"{key}:{hash(current)}"
-            stored = caches["pages"].get(local_key)
-            if stored is None:
-                stored = cache.get(key)
-                if stored and stored[0] == current:
-                    caches["pages"].set(local_key, stored, PAGE_TIMEOUT)
-        except Exception:
-            logger.warning("page cache unavailable; rendering %s", request.path, exc_info=True)
-            return self.get_response(request)
-
-        if stored and stored[0] == current:
-            _, status, headers, content = stored
-            response = HttpResponse(content, status=status, headers=headers)
-            response["X-Page-Cache"] = "hit"
-            return response
-
-        request.page_generations = dict(zip(generations, current, strict=True))
         response = self.get_response(request)
-        if _cacheable(response):
-            digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
-            response.headers.setdefault("ETag", quote_etag(digest))
-            entry = (
-                current,
-                response.status_code,
-                dict(response.headers.items()),
-                response.content,
+        if has_session(request) or settings.SESSION_COOKIE_NAME in response.cookies:
+            patch_cache_control(response, private=True, no_cache=True)
+            patch_vary_headers(response, ["Cookie"])
+        elif response.has_header("X-Page-Cache") or getattr(response, "shared_cacheable", False):
+            patch_cache_control(
+                response, public=True, max_age=0, s_maxage=SHARED_MAX_AGE, must_revalidate=True
             )
-            try:
-                cache.set(key, entry, PAGE_TIMEOUT)
-                caches["pages"].set(local_key, entry, PAGE_TIMEOUT)
-            except Exception:
-                logger.warning("page cache unavailable; %s not stored", request.path, exc_info=True)
-            response["X-Page-Cache"] = "miss"
+            patch_vary_headers(response, ["Cookie"])
         return response
-
-
-def page_lists(**kwargs) -> list[str]:
-    return [LISTS]
-
-
-def page_article(*, slug: str, **kwargs) -> list[str]:
-    return [article_generation(slug)]

@@ -43,7 +43,10 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # Absolute URLs in share links, feeds and e-mails when there is no request to build them from.
-SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Without it, the address `make run` serves (PORT is gunicorn's port, newsite/gunicorn.conf.py).
+SITE_URL = os.environ.get(
+    "DJANGO_SITE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+).rstrip("/")
 SITE_NAME = os.environ.get("DJANGO_SITE_NAME", "newsite")
 
 INSTALLED_APPS = [
@@ -80,18 +83,20 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "newsite.middleware.RejectNulBytesMiddleware",
-    # ETag from the page's content; a repeat view of a cached page is a 304 after one lookup.
-    "newsite.middleware.ContentETagMiddleware",
+    # ETag from the page's content: a repeat view of an unchanged page is a 304.
+    "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Who may keep each response: shared caches for readers without a session, else private.
+    "newsite.pagecache.CacheHeadersMiddleware",
+    # Anonymous pages kept whole, served before sessions and authentication are touched.
     "newsite.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "newsite.pagecache.CookielessAnonymousMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "newsite.middleware.ContentSecurityPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "newsite.middleware.PermissionsPolicyMiddleware",
     "newsite.middleware.DatabaseUnavailableMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -135,17 +140,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend, with a health check that looks at the socket instead of sending a query.
-    DATABASES["default"]["ENGINE"] = "newsite.postgresql"
-    if env_bool("DJANGO_PG_PREPARED", default=True):
-        # A query run five times on a connection becomes a prepared statement, planned once:
-        # planning the signed-in page's reader query cost PostgreSQL more than running it, and
-        # signed-in views went from 0.15 to 0.21 of S. DJANGO_PG_PREPARED=0 behind a pooler
-        # in transaction mode that does not track prepared statements (PgBouncer before 1.21).
-        DATABASES["default"].setdefault("OPTIONS", {}).update(
-            server_side_binding=True, prepare_threshold=5
-        )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -156,11 +150,16 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "newsite.cache.ResilientRedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsite",
-            # Fail fast when Redis is away; the site carries on without its cache.
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            "OPTIONS": {
+                # Everything in the cache can be rebuilt: with Redis away the site carries on,
+                # slower, and logs each failure. Rate limits then fail open.
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
         }
     }
 else:
@@ -172,23 +171,20 @@ else:
         }
     }
 
-# Sessions are read from the shared cache and kept in the database, so a culled or flushed cache
-# signs nobody out. On SQLite the database cache's one SQL read beat the ORM's session query.
-# Django's cached_db, which a page reads with its generation tokens (newsite/sessions.py).
-SESSION_ENGINE = "newsite.sessions"
+# Each Redis error the cache ignores is logged (django-redis).
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
-# Each process's own memory, for entries named by their content or by generation tokens, so
-# never stale (newsite/fragments.py, newsite/pagecache.py): small parts (cards 1 KB, article
-# parts a few KB) and large entries (whole pages, pages of threads: 26-67 KB). README, Memory.
+# Sessions are read from the shared cache and kept in the database, so a culled or flushed cache
+# signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Template fragments ({% cache … using="fragments" %}) in each process's own memory: their keys
+# name the content versions they show (newsite/pagecache.py), so they are never stale, and
+# reading one costs no trip to the shared cache. A few KB each.
 CACHES["fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "fragments",
-    "OPTIONS": {"MAX_ENTRIES": 10_000},
-}
-CACHES["pages"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "pages",
-    "OPTIONS": {"MAX_ENTRIES": 1_000},
+    "OPTIONS": {"MAX_ENTRIES": 5_000},
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -198,8 +194,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
-    "accounts.backends.ModelBackend",
-    "accounts.backends.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
 LANGUAGE_CODE = "en-gb"
@@ -220,10 +216,8 @@ MEDIA_ROOT = BASE_DIR / "media"
 WHITENOISE_MAX_AGE = 365 * 24 * 60 * 60
 
 SEEDS_DIR = BASE_DIR / "seeds"
-# Whole-page cache for anonymous readers (newsite/pagecache.py).
+# Whole-page cache for anonymous readers (newsite/pagecache.py); 0 switches it off to measure.
 PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", default=True)
-# Page parts rendered once per generation of their data (newsite/fragments.py).
-FRAGMENT_CACHE = env_bool("DJANGO_FRAGMENT_CACHE", default=True)
 ARTICLES_PER_PAGE = 20
 SEARCH_RESULTS_PER_PAGE = 10
 # Share links under each article, in this order: x, facebook, linkedin, reddit, bluesky,

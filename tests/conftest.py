@@ -1,11 +1,19 @@
+import contextlib
+from collections.abc import Iterator
+
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 
 from tests.factories import ArticleFactory, SourceFactory, TagFactory  # noqa: F401
 
-# Live-server threads would keep persistent connections open past the test database's teardown.
+# Tests run with production's settings, caches and middleware, with two exceptions:
+# a fast password hasher (hashing dominated the suite's time),
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# and no persistent connections: live-server threads would keep them open past the test
+# database's teardown.
 settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 
@@ -39,20 +47,13 @@ def _plain_static_storage(settings):
     }
 
 
-@pytest.fixture(autouse=True)
-def _page_cache_only_where_tested(request, settings):
-    """Invalidation runs on commit, which most tests never reach: cache only where tested."""
-    settings.PAGE_CACHE = settings.FRAGMENT_CACHE = (
-        request.node.get_closest_marker("page_cache") is not None
-    )
-
-
 DB_FIXTURES = {"db", "transactional_db", "live_server", "client", "admin_client"}
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(request):
-    """The shared cache outlives a test's transaction (Redis, live servers); start each empty."""
+    """The shared cache outlives a test's transaction (Redis, live servers), and fragments
+    are kept in memory under versions read from it: start each test with both empty."""
     uses_db = request.node.get_closest_marker("django_db") or DB_FIXTURES & set(
         request.fixturenames
     )
@@ -60,7 +61,34 @@ def _fresh_cache(request):
         request.getfixturevalue(
             "db" if "live_server" not in request.fixturenames else "live_server"
         )
-        cache.clear()
+        clear_caches()
     yield
     if uses_db:
-        cache.clear()
+        clear_caches()
+
+
+def clear_caches() -> None:
+    for alias in settings.CACHES:
+        caches[alias].clear()
+
+
+def is_cache_statement(sql: str) -> bool:
+    """The database cache's own statements (the shared cache is a table on SQLite; Redis in
+    production makes none): they and their savepoints are not the page's queries."""
+    return "django_cache" in sql or "SAVEPOINT" in sql
+
+
+@pytest.fixture
+def page_queries():
+    """`with page_queries() as sql:` collects the statements the code makes, but the cache's."""
+
+    @contextlib.contextmanager
+    def capture() -> Iterator[list[str]]:
+        found: list[str] = []
+        with CaptureQueriesContext(connection) as captured:
+            yield found
+        found.extend(
+            q["sql"] for q in captured.captured_queries if not is_cache_statement(q["sql"])
+        )
+
+    return capture

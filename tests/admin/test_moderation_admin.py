@@ -115,7 +115,6 @@ def test_bulk_moderation_goes_through_the_service(
     assert Article.objects.get(pk=article.pk).comment_count == counted_before + delta
 
 
-@pytest.mark.page_cache
 def test_approving_shows_the_comment_to_readers(
     editor_client, article, django_capture_on_commit_callbacks
 ):

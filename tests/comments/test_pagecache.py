@@ -6,7 +6,7 @@ from django.test import Client
 from accounts.services import user_update_profile
 from comments import services
 
-pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
+pytestmark = pytest.mark.django_db
 
 
 def anonymous_page(url: str) -> str:
@@ -71,7 +71,7 @@ def test_a_renamed_author_is_renamed_on_cached_pages(
 def test_every_anonymous_render_is_the_same_page(rules, article, reader, settings):
     """No per-render token in a page for readers who are not signed in: whichever process
     renders it, the bytes and so the ETag agree, and repeat views keep getting 304s."""
-    settings.PAGE_CACHE = settings.FRAGMENT_CACHE = False
+    settings.PAGE_CACHE = False
     services.comment_create(article=article, author=reader, body="Same for all")
     url = article.get_absolute_url()
     assert anonymous_page(url) == anonymous_page(url)

@@ -3,13 +3,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from csp.decorators import csp_update
-from csp.utils import build_policy
 from django.core.cache import cache
-from django.http import HttpResponse
-from django.test import RequestFactory
 
-from newsite.middleware import ContentSecurityPolicyMiddleware
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -89,33 +84,3 @@ def test_healthz_is_503_when_the_cache_is_down(client, monkeypatch):
     assert response.status_code == 503
     assert response.json()["cache"] == "unavailable"
     assert response.json()["database"] == "ok"
-
-
-def _through_csp_middleware(view):
-    request = RequestFactory().get("/")
-    middleware = ContentSecurityPolicyMiddleware(view)
-    middleware.process_request(request)
-    return middleware.process_response(request, view(request))
-
-
-def test_the_site_policy_is_django_csp_s_own():
-    response = _through_csp_middleware(lambda request: HttpResponse("page"))
-    assert response.headers["Content-Security-Policy"] == build_policy()
-
-
-def test_a_response_with_a_policy_of_its_own_still_gets_it():
-    @csp_update({"img-src": ["https://images.example.org"]})
-    def view(request):
-        return HttpResponse("page")
-
-    policy = csp_directives(_through_csp_middleware(view))
-    assert policy["img-src"] == ["'self'", "data:", "https://images.example.org"]
-
-
-def test_a_response_that_used_a_nonce_has_it_in_its_policy():
-    def view(request):
-        return HttpResponse(f'<script nonce="{request.csp_nonce}"></script>')
-
-    response = _through_csp_middleware(view)
-    nonce = response.content.decode().split('nonce="')[1].split('"')[0]
-    assert f"'nonce-{nonce}'" in csp_directives(response)["script-src"]

@@ -1,0 +1,222 @@
+"""Reading an article's discussion: a page of threads as one reader may see it, and the form.
+
+A page of threads costs two queries (the top-level comments with their total, and every reply
+of them); a signed-in reader's own state (what they like, whether they follow) two more.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Window
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+
+from .drafts import read_draft
+from .forms import CommentForm
+from .models import Comment, CommentLike, ModerationSettings, ThreadSubscription
+from .services import CommentError, comments_open, ensure_can_post
+
+COMMENTS_PER_PAGE = 20
+MAX_PAGE = 10**6
+DEFAULT_SORT = "best"
+SORT_LABELS = {"best": "Best", "newest": "Newest", "oldest": "Oldest"}
+
+
+def sort_from(request: HttpRequest) -> str:
+    sort = request.GET.get("sort", DEFAULT_SORT)
+    return sort if sort in Comment.SORTS else DEFAULT_SORT
+
+
+def requested_page(request: HttpRequest) -> int:
+    """The page of threads ?page= asks for; nonsense is page 1, and no number is so large that
+    its offset overflows the database's integers (past the end, the last page is shown)."""
+    try:
+        return min(max(int(request.GET.get("page") or 1), 1), MAX_PAGE)
+    except ValueError:
+        return 1
+
+
+def discussion_variant(request: HttpRequest) -> str:
+    """What of the query string an article page shows (for newsite.pagecache)."""
+    return f"sort={sort_from(request)}&page={requested_page(request)}"
+
+
+def discussion_url(article: Article, *, sort: str, page: int, anchor: str = "comments") -> str:
+    """The article's address at this page of threads in this order."""
+    params = {}
+    if sort != DEFAULT_SORT:
+        params["sort"] = sort
+    if page > 1:
+        params["page"] = page
+    query = f"?{urlencode(params)}" if params else ""
+    return f"{article.get_absolute_url()}{query}#{anchor}"
+
+
+def login_url_for(article: Article) -> str:
+    """Log in, then come back to the discussion."""
+    query = urlencode({"next": f"{article.get_absolute_url()}#comments"})
+    return f"{reverse('account_login')}?{query}"
+
+
+class PageOutOfRange(Exception):
+    """A page of threads past the last: the view sends the reader to the last one."""
+
+    def __init__(self, last: int) -> None:
+        super().__init__(last)
+        self.last = last
+
+
+def _page_of(top_level, number: int) -> Page:
+    """The requested page of threads and their total in one query (a window count)."""
+    paginator = Paginator(top_level, COMMENTS_PER_PAGE)
+    start = (number - 1) * COMMENTS_PER_PAGE
+    rows = list(
+        top_level.annotate(threads_total=Window(Count("id")))[start : start + COMMENTS_PER_PAGE]
+    )
+    if not rows and number > 1:
+        return paginator.get_page(number)  # past the end: counts, and serves the last page
+    paginator.count = rows[0].threads_total if rows else 0
+    return Page(rows, number, paginator)
+
+
+def _prune(comment: Comment, user) -> bool:
+    """Keep a comment if the reader may see it or it leads to one they may see."""
+    comment.children = [child for child in comment.children if _prune(child, user)]
+    comment.is_placeholder = not comment.is_visible_to(user)
+    return not comment.is_placeholder or bool(comment.children)
+
+
+def page_of_threads(article: Article, user, *, sort: str, number: int) -> tuple[Page, list]:
+    """One page of top-level comments as `user` may see them, each with its `children`, and
+    every comment of the page in display order."""
+    top_level = (
+        Comment.objects.filter(article=article)
+        .threads_visible_to(user)
+        .select_related("author")
+        .sorted_by(sort)
+    )
+    page = _page_of(top_level, number)
+    if page.number != number:
+        raise PageOutOfRange(page.number)
+    threads = list(page.object_list)
+    replies: list[Comment] = []
+    if threads:
+        # Every reply of these threads, whatever its status: unpublished ones are pruned below
+        # or kept as bodiless placeholders when published replies hang beneath them.
+        replies = list(
+            Comment.objects.filter(root_id__in=[c.pk for c in threads])
+            .select_related("author")
+            .order_by("created_at", "id")
+        )
+    by_id = {c.pk: c for c in threads + replies}
+    for comment in by_id.values():
+        comment.children = []
+    for reply in replies:  # oldest first, so parents come before their replies
+        if reply.parent_id in by_id:
+            by_id[reply.parent_id].children.append(reply)
+        # Who a reply answers is in its thread, so at hand without a join.
+        if reply.reply_to_id in by_id:
+            reply.reply_to = by_id[reply.reply_to_id]
+    threads = [c for c in threads if _prune(c, user)]
+    return page, threads
+
+
+def _flatten(comments: list[Comment]) -> list[Comment]:
+    found: list[Comment] = []
+    for comment in comments:
+        found.append(comment)
+        found.extend(_flatten(comment.children))
+    return found
+
+
+def mark_for_reader(comments: list[Comment], user, rules: ModerationSettings) -> None:
+    """Set what each comment's controls show for this reader: `is_own`, `is_liked` and
+    `is_editable` (one query, for the likes)."""
+    liked: set[int] = set()
+    if user.is_authenticated and comments:
+        liked = set(
+            CommentLike.objects.filter(
+                user=user, comment_id__in=[c.pk for c in comments]
+            ).values_list("comment_id", flat=True)
+        )
+    editable_after = timezone.now() - timedelta(minutes=rules.edit_window_minutes)
+    for comment in comments:
+        comment.is_own = user.is_authenticated and comment.author_id == user.pk
+        comment.is_liked = comment.pk in liked
+        comment.is_editable = comment.is_own and comment.created_at > editable_after
+
+
+def as_single(comment: Comment, user, rules: ModerationSettings) -> Comment:
+    """A comment shown on its own (a reply page, a posted comment), without its replies."""
+    comment.children = []
+    comment.is_placeholder = False
+    mark_for_reader([comment], user, rules)
+    return comment
+
+
+def new_comment_form(
+    request: HttpRequest, *, body: str = "", parent: int | str | None = None, form_id: str = "new"
+) -> CommentForm:
+    """A form to fill in. A signed-in reader's carries a new client token, so that posting it
+    twice makes one comment."""
+    initial = {"body": body, "parent": parent or ""}
+    if request.user.is_authenticated:
+        initial["client_token"] = uuid.uuid4().hex
+    return CommentForm(initial=initial, form_id=form_id)
+
+
+def page_number_for(comment: Comment, user, sort: str) -> int:
+    """Which page of top-level threads holds this comment's thread, in this sort order."""
+    ids = list(
+        Comment.objects.filter(article_id=comment.article_id)
+        .threads_visible_to(user)
+        .sorted_by(sort)
+        .values_list("id", flat=True)
+    )
+    try:
+        position = ids.index(comment.thread_id)
+    except ValueError:
+        return 1
+    return position // COMMENTS_PER_PAGE + 1
+
+
+def discussion_context(
+    request: HttpRequest, article: Article, *, form: CommentForm | None = None
+) -> dict[str, Any]:
+    """Everything templates/comments/thread.html shows. `form` is a refused comment, shown
+    again with its errors and the reader's text."""
+    user = request.user
+    rules = ModerationSettings.load()
+    sort = sort_from(request)
+    page, threads = page_of_threads(article, user, sort=sort, number=requested_page(request))
+    mark_for_reader(_flatten(threads), user, rules)
+    post_refusal = ""
+    following = False
+    if form is None:
+        draft = read_draft(request, article) or {}
+        form = new_comment_form(request, body=draft.get("body", ""), parent=draft.get("parent"))
+    if user.is_authenticated:
+        try:
+            ensure_can_post(user)
+        except CommentError as error:
+            post_refusal = error.message
+        following = ThreadSubscription.objects.filter(article=article, user=user).exists()
+    return {
+        "comment_threads": threads,
+        "comment_page": page,
+        "comment_sort": sort,
+        "comment_sorts": SORT_LABELS,
+        "comment_form": form,
+        "comments_are_open": comments_open(article, rules),
+        "comment_post_refusal": post_refusal,
+        "comment_login_url": login_url_for(article),
+        "following_thread": following,
+    }

@@ -18,11 +18,15 @@ from .models import User
 def user_update_profile(
     *, user: User, display_name: str, notify_on_reply: bool, notify_on_followed: bool
 ) -> User:
+    fields = ["notify_on_reply", "notify_on_followed"]
+    if display_name.strip() != user.display_name:
+        # Only a new name renews the pages that show it (comments.signals).
+        fields.append("display_name")
     user.display_name = display_name.strip()
     user.notify_on_reply = notify_on_reply
     user.notify_on_followed = notify_on_followed
     user.full_clean()
-    user.save(update_fields=["display_name", "notify_on_reply", "notify_on_followed"])
+    user.save(update_fields=fields)
     return user
 
 

@@ -13,12 +13,14 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView
 
+from comments import ratelimit as counters
 from comments.models import Comment
 
 from .forms import DeleteAccountForm, ProfileForm
 from .services import user_delete, user_export_data, user_update_profile
 
 COMMENTS_PER_PAGE = 20
+PROFILE_SAVES_PER_MINUTE = 10
 
 
 class ProfileView(LoginRequiredMixin, FormView):
@@ -51,6 +53,11 @@ class ProfileView(LoginRequiredMixin, FormView):
         )
 
     def form_valid(self, form: ProfileForm) -> HttpResponse:
+        if not counters.hit(
+            f"profile:{self.request.user.pk}", limit=PROFILE_SAVES_PER_MINUTE, window=60
+        ):
+            form.add_error(None, "You are saving too often. Please wait a minute.")
+            return self.form_invalid(form)
         user_update_profile(user=self.request.user, **form.cleaned_data)
         messages.success(self.request, "Your settings are saved.")
         return HttpResponseRedirect(reverse("accounts:profile"))

@@ -41,6 +41,12 @@ def rules_changed(sender, **kwargs) -> None:
     pagecache.invalidate(pagecache.SITE)
 
 
+@receiver(post_delete, sender=settings.AUTH_USER_MODEL)
+def author_deleted(sender, **kwargs) -> None:
+    """Their comments stay as "deleted user" (SET_NULL, which sends no signal of its own)."""
+    pagecache.invalidate(pagecache.SITE)
+
+
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
 def author_may_be_renamed(sender, instance, created: bool, update_fields=None, **kwargs) -> None:
     """A reader's name shows in every discussion they joined: renew every page (a rare write).

@@ -35,6 +35,8 @@ from .notifications import KIND_FOLLOW, KIND_REPLY, read_unsubscribe_token
 logger = logging.getLogger(__name__)
 # Drafts one network address may leave per minute before logging in.
 DRAFTS_PER_MINUTE = 10
+# Likes and unlikes one reader may make per minute.
+LIKES_PER_MINUTE = 60
 
 
 def wants_fragment(request: HttpRequest) -> bool:
@@ -273,6 +275,8 @@ def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def comment_like(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(public_comments().published(), pk=pk)
     try:
+        if not ratelimit.hit(f"like:{request.user.pk}", limit=LIKES_PER_MINUTE, window=60):
+            raise services.CommentError("You are liking too quickly. Please wait a minute.")
         if request.POST.get("action") == "unlike":
             services.comment_unlike(comment=comment, user=request.user)
         else:

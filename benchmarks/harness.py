@@ -22,6 +22,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
+# The request line and status, then what a proxy in front forwarded.
+ACCESS_LOG_FORMAT = (
+    '%(h)s "%(r)s" %(s)s forwarded-for="%({x-forwarded-for}i)s" '
+    'proto="%({x-forwarded-proto}i)s" host="%({host}i)s"'
+)
 
 
 def free_port() -> int:
@@ -38,10 +43,17 @@ class Site:
     timings: dict[str, float] = field(default_factory=dict)
     processes: list[subprocess.Popen] = field(default_factory=list)
     log: Path | None = None
+    access_logs: list[Path] = field(default_factory=list)
 
     def errors(self) -> str:
         """What the servers logged at WARNING and above (tracebacks included)."""
         return self.log.read_text() if self.log else ""
+
+    def requests_for(self, target: str) -> int:
+        """How many requests for this path (and query) the app servers logged, all of them
+        together: what a proxy in front did not answer itself. Needs `access_log=True`."""
+        line = f'"GET {target} HTTP/'
+        return sum(log.read_text().count(line) for log in self.access_logs if log.exists())
 
     def manage(self, *args: str, capture: bool = False) -> str:
         result = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
@@ -125,13 +137,27 @@ def serving(
     workers: int | None = None,
     threads: int | None = None,
     instance_env: list[dict[str, str]] | None = None,
+    access_log: bool = False,
 ) -> Iterator[Site]:
-    """Start `instances` gunicorns on the site's database, timed to the first 200 of each."""
+    """Start `instances` gunicorns on the site's database, timed to the first 200 of each.
+
+    `access_log` keeps each one's access log (Site.access_logs), with the forwarding headers a
+    proxy in front sets; otherwise requests are not logged, as under load.
+    """
     log = site.log.open("a")
     try:
         started = time.perf_counter()
         for number in range(instances):
             port = free_port()
+            access = ["--access-logfile", "/dev/null"]
+            if access_log:
+                site.access_logs.append(site.log.parent / f"access-{number}.log")
+                access = [
+                    "--access-logfile",
+                    str(site.access_logs[-1]),
+                    "--access-logformat",
+                    ACCESS_LOG_FORMAT,
+                ]
             process = subprocess.Popen(  # noqa: S603 - our own gunicorn
                 [
                     PYTHON,
@@ -143,8 +169,7 @@ def serving(
                     f"127.0.0.1:{port}",
                     *(["--workers", str(workers)] if workers else []),
                     *(["--threads", str(threads)] if threads else []),
-                    "--access-logfile",
-                    "/dev/null",
+                    *access,
                 ],
                 cwd=ROOT,
                 env={**site.env, **(instance_env[number] if instance_env else {})},
@@ -167,6 +192,7 @@ def serving(
                 process.kill()
         site.processes.clear()
         site.urls.clear()
+        site.access_logs.clear()
         log.close()
 
 
@@ -181,6 +207,7 @@ def running_site(
     fixture_args: tuple[str, ...] = (),
     instance_env: list[dict[str, str]] | None = None,
     before_start: Callable[[Site], None] | None = None,
+    access_log: bool = False,
 ) -> Iterator[Site]:
     """Migrate a scratch database, build data, and serve it from `instances` gunicorns.
 
@@ -204,6 +231,11 @@ def running_site(
         if before_start:
             before_start(site)
         with serving(
-            site, instances=instances, workers=workers, threads=threads, instance_env=instance_env
+            site,
+            instances=instances,
+            workers=workers,
+            threads=threads,
+            instance_env=instance_env,
+            access_log=access_log,
         ):
             yield site

@@ -1,7 +1,9 @@
 """`make bench`: the reading and writing paths under gunicorn, as figures and ratios to S.
 
 S is whitenoise serving a static file the size of the article page, the fastest thing this
-stack can do. Read scenarios run with wrk (Debian's package), each followed by a run of S, and
+stack can do. With nginx installed, deploy/nginx/newsite.conf also runs in front: N is nginx
+serving that same file, and the article from nginx's micro-cache is reported against N and S.
+Read scenarios run with wrk (Debian's package), each followed by a run of S, and
 report each one's best run (run_reads says why); posting runs with Python threads because
 each post needs a CSRF token and a session. Everything targets 127.0.0.1 only.
 
@@ -11,6 +13,7 @@ each post needs a CSRF token and a session. Everything targets 127.0.0.1 only.
 
 import argparse
 import collections
+import contextlib
 import datetime as dt
 import os
 import platform
@@ -26,11 +29,13 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import requests
 
 from .harness import ROOT, Site, migrate, new_site, running_site, scratch_database, serving
+from .nginx import nginx_binary, nginx_in_front
 
 GUNICORN = runpy.run_path(str(ROOT / "newsite" / "gunicorn.conf.py"))
 FAILURES: collections.Counter[str] = collections.Counter()
@@ -42,6 +47,8 @@ TARGETS = {
     "signed-in article": 0.25,
     "304 repeat view": 0.4,
 }
+NGINX_STATIC = "N: nginx, static file, same size"
+NGINX_CACHED = "anonymous article, nginx micro-cache"
 
 
 @dataclass
@@ -95,7 +102,7 @@ def fetch(url: str, headers: dict[str, str] | None = None) -> urllib.request.add
     return urllib.request.urlopen(request, timeout=10)  # noqa: S310
 
 
-def read_scenarios(site: Site) -> dict[str, tuple[str, dict]]:
+def read_scenarios(site: Site, nginx: str | None) -> dict[str, tuple[str, dict]]:
     cached, uncached, from_nothing = site.urls
     data = site.data
     article = data["big_article"]["url"]
@@ -111,10 +118,31 @@ def read_scenarios(site: Site) -> dict[str, tuple[str, dict]]:
         "home, cache hit": (cached + "/", {}),
         "signed-in article": (cached + article, cookie),
         "304 repeat view": (cached + article, {"If-None-Match": etag}),
+        **(
+            {
+                NGINX_STATIC: (nginx + "/static/bench/page.html", {}),
+                NGINX_CACHED: (nginx + article, {}),
+            }
+            if nginx
+            else {}
+        ),
     }
 
 
-def run_reads(site: Site, *, seconds: int, rounds: int, connections: int) -> list[Result]:
+@contextlib.contextmanager
+def nginx_if_installed(site: Site) -> Iterator[str | None]:
+    """deploy/nginx/newsite.conf in front of the instance with the page cache (the micro-cache
+    asks it once a minute at most): its URL, or None without nginx."""
+    if nginx_binary() is None:
+        yield None
+        return
+    with nginx_in_front(site.urls[:1], workers="auto", access_log=False) as front:
+        yield front.url
+
+
+def run_reads(
+    site: Site, *, seconds: int, rounds: int, connections: int, nginx: str | None = None
+) -> list[Result]:
     """Each scenario's best run, and S's best of its runs after every scenario run.
 
     This machine has spells, seconds to minutes long, in which everything runs at a third of
@@ -122,7 +150,7 @@ def run_reads(site: Site, *, seconds: int, rounds: int, connections: int) -> lis
     A spell only ever slows a run down, so the best run is the machine's own speed; S gets
     the most runs, so its best is the hardest to beat.
     """
-    scenarios = read_scenarios(site)
+    scenarios = read_scenarios(site, nginx)
     for url, headers in scenarios.values():  # warm caches and connections
         try:
             fetch(url, headers).read()
@@ -378,9 +406,14 @@ def main() -> None:
         ],
         before_start=copy_page_as_static,
     ) as site:
-        reads = run_reads(
-            site, seconds=args.seconds, rounds=args.rounds, connections=args.connections
-        )
+        with nginx_if_installed(site) as nginx:
+            reads = run_reads(
+                site,
+                seconds=args.seconds,
+                rounds=args.rounds,
+                connections=args.connections,
+                nginx=nginx,
+            )
         tag = f"bench-{uuid.uuid4().hex[:6]}"
         burst, burst_ok = post_burst(site, total=args.burst, clients=args.clients, tag=tag + "b")
         mixed, mixed_ok = mixed_load(
@@ -400,6 +433,15 @@ def main() -> None:
         f"{args.workers} workers x {args.threads} threads\n"
     )
     print(table([*reads, burst, mixed], baseline))
+    by_name = {r.name: r.rps for r in reads}
+    if NGINX_STATIC in by_name:
+        n, cached = by_name[NGINX_STATIC], by_name[NGINX_CACHED]
+        print(
+            f"\nnginx: N {n:,.0f} req/s ({n / baseline:.1f} x S); the article from its "
+            f"micro-cache {cached:,.0f} req/s, {cached / n:.2f} of N, {cached / baseline:.1f} x S."
+        )
+    else:
+        print("\nnginx is not installed: no N, no micro-cache figures (apt-get install nginx).")
     print(
         f"\nBurst: {burst_ok} acknowledged, {stored_burst} stored "
         f"({'exactly one row each' if burst_ok == stored_burst else 'MISMATCH'})."

@@ -1,9 +1,10 @@
 """Build realistic data in the configured database and print what the load needs, as JSON.
 
-python -m benchmarks.sitefixture [--articles N] [--comments N] [--users N]
+python -m benchmarks.sitefixture [--articles N] [--comments N] [--users N] [--password P]
 
 The seed article, N generated articles with tags, one article with a threaded discussion, and
-signed-in readers with session cookies ready to post.
+signed-in readers with session cookies ready to post; with --password, the first reader can
+also log in through the form (a browser test's reader).
 """
 
 import argparse
@@ -14,7 +15,13 @@ import django
 
 
 def build(
-    *, articles: int, comments: int, medium_comments: int, users: int, rate_limit: int
+    *,
+    articles: int,
+    comments: int,
+    medium_comments: int,
+    users: int,
+    rate_limit: int,
+    password: str | None = None,
 ) -> dict:
     from allauth.account.models import EmailAddress
     from django.conf import settings
@@ -55,6 +62,9 @@ def build(
         )
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
         readers.append(user)
+    if password and readers:  # one reader only: hashing a password takes a good part of a second
+        readers[0].set_password(password)
+        readers[0].save(update_fields=["password"])
 
     big = Article.objects.get(seed_file__startswith="000_")
     _discussion(big, comments, readers, rng)
@@ -76,6 +86,7 @@ def build(
         "medium_article": {"url": medium.get_absolute_url()} if medium else None,
         "session_cookie": settings.SESSION_COOKIE_NAME,
         "sessions": sessions,
+        "readers": [{"email": user.email, "name": user.display_name} for user in readers],
         "big_article": {"id": big.pk, "url": big.get_absolute_url()},
         "quiet_article": {"id": quiet.pk, "url": quiet.get_absolute_url()},
         "static_css": _static_url("css/site.css"),
@@ -128,6 +139,7 @@ def main() -> None:
     parser.add_argument("--medium-comments", type=int, default=0)
     parser.add_argument("--users", type=int, default=4)
     parser.add_argument("--rate-limit", type=int, default=1_000_000, help="Posts per user.")
+    parser.add_argument("--password", help="The first reader's password (otherwise none).")
     args = parser.parse_args()
     django.setup()
     data = build(
@@ -136,6 +148,7 @@ def main() -> None:
         medium_comments=args.medium_comments,
         users=args.users,
         rate_limit=args.rate_limit,
+        password=args.password,
     )
     print(json.dumps(data))
 

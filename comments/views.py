@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
+from newsite import pagecache
 
 from . import ratelimit, services
 from .discussion import (
@@ -77,7 +78,11 @@ def render_single(
 ) -> HttpResponse:
     """A page showing one comment's card, with this reader's controls."""
     rules = ModerationSettings.load()
+    versions = pagecache.versions(
+        request, site=pagecache.SITE, discussion=pagecache.discussion(comment.article.slug)
+    )
     context = {
+        "versions": versions,
         "comment": as_single(comment, request.user, rules),
         "article": comment.article,
         "comments_are_open": services.comments_open(comment.article, rules),

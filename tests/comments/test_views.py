@@ -5,6 +5,7 @@ from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -441,3 +442,25 @@ def test_any_page_number_shows_a_page_of_threads(client, rules, article, reader,
     response = client.get(f"{article.get_absolute_url()}?page={page}", follow=True)
     assert response.status_code == 200
     assert "Still here" in response.content.decode()
+
+
+def test_kept_comment_cards_follow_an_edit_everywhere(
+    client, rules, article, reader, other_reader, django_capture_on_commit_callbacks
+):
+    """A card's shared part is kept under the discussion's version: an edit shows at once on
+    the article page, on the reply page and in the fragment comments.js asks for."""
+    comment = services.comment_create(article=article, author=reader, body="First words")
+    client.force_login(other_reader)
+    reply_page = reverse("comments:reply", args=[comment.pk])
+    assert "First words" in client.get(article.get_absolute_url()).content.decode()
+    assert "First words" in client.get(reply_page).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_edit(comment=comment, editor=reader, body="Second thoughts")
+    for response in (
+        client.get(article.get_absolute_url()),
+        client.get(reply_page),
+        Client().get(article.get_absolute_url()),
+    ):
+        html = response.content.decode()
+        assert "Second thoughts" in html
+        assert "First words" not in html

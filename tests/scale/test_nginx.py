@@ -389,6 +389,10 @@ def test_journey_1_signs_in_through_nginx(site, front, browser: Browser):
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign In").click()
 
+        # Back on the article (the header's link remembered it), then home and the article
+        # again by its link.
+        expect(page.get_by_role("heading", level=1)).to_have_text(SEED_TITLE)
+        header.get_by_role("link", name="Latest").click()
         page.get_by_role("link", name=SEED_TITLE).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(SEED_TITLE)
         expect(header.get_by_role("link", name=site.data["readers"][0]["name"])).to_be_visible()

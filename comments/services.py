@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import timedelta
+from html.parser import HTMLParser
 
 from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
@@ -29,6 +30,7 @@ from .models import (
     ModerationSettings,
     ThreadSubscription,
 )
+from .rendering import render_comment_markdown
 
 logger = logging.getLogger(__name__)
 
@@ -159,13 +161,45 @@ def validate_body(body: str, *, rules: ModerationSettings) -> None:
             f"Your comment is {len(body):,} characters long; the limit is "
             f"{MAX_BODY_LENGTH:,}. Please shorten it."
         )
-    links = len(_LINK_RE.findall(body))
+    links = count_links(body)
     if links > rules.max_links:
         raise TooManyLinks(
             f"Your comment has {links} links; at most {rules.max_links} are allowed."
         )
     if contains_banned_words(body):
         raise BannedWords()
+
+
+class _LinkCounter(HTMLParser):
+    """Counts the links in rendered HTML: each <a href>, and each address left as plain text
+    (readers' mail clients and browsers make those clickable too)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.count = 0
+        self._open_links = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self._open_links += 1
+            self.count += any(name == "href" and value for name, value in attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._open_links:
+            self._open_links -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._open_links:
+            self.count += len(_LINK_RE.findall(data))
+
+
+def count_links(body: str) -> int:
+    """Links as readers get them: counted in the rendered, sanitised HTML, not the source, so
+    Markdown that browsers resolve to a link (`[x](http:host)`) counts however it is spelt."""
+    counter = _LinkCounter()
+    counter.feed(render_comment_markdown(body))
+    counter.close()
+    return counter.count
 
 
 def contains_banned_words(text: str) -> bool:

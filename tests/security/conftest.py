@@ -1,4 +1,5 @@
-"""The staff accounts the admin tests use, for the security tests of admin screens."""
+"""Fixtures for the security tests: the admin tests' staff accounts, the comments tests'
+readers and relaxed rules."""
 
 from tests.admin.conftest import (  # noqa: F401
     editor,
@@ -7,3 +8,4 @@ from tests.admin.conftest import (  # noqa: F401
     moderator_client,
     superuser,
 )
+from tests.comments.conftest import article, other_reader, reader, rules  # noqa: F401

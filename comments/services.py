@@ -93,6 +93,13 @@ class EditWindowPassed(CommentError):
     pass
 
 
+class EditLocked(CommentError):
+    message = (
+        "A moderator has reviewed this comment, so it can no longer be edited. "
+        "You can still delete it."
+    )
+
+
 class NotAuthor(CommentError):
     message = "Only the author can change this comment."
 
@@ -129,6 +136,14 @@ FIRST_COMMENT_REASON = (
     "First comments from new accounts are checked by a moderator before they appear."
 )
 REPORTED_REASON = "Hidden after several readers reported it; a moderator will review it."
+EDIT_HELD_REASON = (
+    "Edited comments from new accounts are checked by a moderator before they appear again."
+)
+# What the site or the author did; any other action on a comment is a moderator's decision.
+_NOT_MODERATOR_DECISIONS = (
+    ModerationAction.Action.AUTO_HELD,
+    ModerationAction.Action.REVIEW_REQUESTED,
+)
 
 _LINK_RE = re.compile(r"(?:https?://|www\.|mailto:)", re.IGNORECASE)
 
@@ -310,11 +325,7 @@ def comment_create(
             raise RateLimited()
 
     status, reason = Status.PUBLISHED, ""
-    if (
-        rules.first_comment_held
-        and not author.is_staff
-        and not Comment.objects.filter(author=author, status=Status.PUBLISHED).exists()
-    ):
+    if _held_for_review(author, rules):
         status, reason = Status.PENDING, FIRST_COMMENT_REASON
 
     comment = Comment(
@@ -354,6 +365,27 @@ def comment_create(
     return comment
 
 
+def _held_for_review(author, rules: ModerationSettings, *, besides: Comment | None = None) -> bool:
+    """Whether new text from this author waits for a moderator: the first-comment rule, for
+    an author with no published comment (`besides` the one being edited)."""
+    if not rules.first_comment_held or author.is_staff:
+        return False
+    published = Comment.objects.filter(author=author, status=Status.PUBLISHED)
+    if besides is not None:
+        published = published.exclude(pk=besides.pk)
+    return not published.exists()
+
+
+def moderator_has_decided(comment: Comment) -> bool:
+    """A moderator approved, held, hid, removed, marked or pinned this comment: they judged
+    its text, so the author may no longer change it."""
+    return (
+        ModerationAction.objects.filter(comment=comment)
+        .exclude(action__in=_NOT_MODERATOR_DECISIONS)
+        .exists()
+    )
+
+
 def edit_deadline(comment: Comment, rules: ModerationSettings | None = None):
     rules = rules or ModerationSettings.load()
     return comment.created_at + timedelta(minutes=rules.edit_window_minutes)
@@ -366,32 +398,52 @@ def can_edit(comment: Comment, user, rules: ModerationSettings | None = None) ->
         and comment.author_id == user.pk
         and not comment.is_deleted
         and timezone.now() < edit_deadline(comment, rules)
+        and not moderator_has_decided(comment)
     )
 
 
 def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
-    """The author rewrites their comment within the edit window; the old body is kept."""
+    """The author rewrites their comment within the edit window; the old body is kept.
+
+    The new text is screened as a new comment would be: the same account rules, length, link
+    and banned-word checks, and held for a moderator where a new comment would be held. Once a
+    moderator has decided on a comment, its text is what they judged: it cannot be edited.
+    """
     if editor is None or comment.author_id != editor.pk:
         raise NotAuthor()
     if comment.is_deleted:
         raise CommentNotAvailable()
+    ensure_can_post(editor)
     rules = ModerationSettings.load()
     if timezone.now() >= edit_deadline(comment, rules):
         raise EditWindowPassed(
             f"Comments can be edited for {rules.edit_window_minutes} minutes after posting."
         )
-    if editor.is_banned:
-        raise PostingBanned()
+    if moderator_has_decided(comment):
+        raise EditLocked()
     body = normalise_body(body)
     validate_body(body, rules=rules)
     if body == comment.body:
         return comment
     with transaction.atomic():
-        CommentRevision.objects.create(comment=comment, body=comment.body)
-        comment.body = body
-        comment.edited_at = timezone.now()
-        comment.full_clean(exclude=["body_html"])
-        comment.save(update_fields=["body", "body_html", "edited_at"])
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if locked.is_deleted:
+            raise CommentNotAvailable()
+        CommentRevision.objects.create(comment=locked, body=locked.body)
+        locked.body = body
+        locked.edited_at = timezone.now()
+        locked.full_clean(exclude=["body_html"])
+        locked.save(update_fields=["body", "body_html", "edited_at"])
+        if locked.is_published and _held_for_review(editor, rules, besides=locked):
+            _change_status(
+                locked,
+                Status.PENDING,
+                moderator=None,
+                note=EDIT_HELD_REASON,
+                action=ModerationAction.Action.AUTO_HELD,
+            )
+    for field in ("body", "body_html", "edited_at", "status", "moderation_reason"):
+        setattr(comment, field, getattr(locked, field))
     return comment
 
 

@@ -1,9 +1,14 @@
 """allauth behaviour for newsite, changed in adapter subclasses as allauth intends."""
 
+from typing import Any
+from urllib.parse import quote
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
+from django.conf import settings
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 
 from .forms import DISPLAY_NAME_MAX_LENGTH
 from .models import User
@@ -15,7 +20,37 @@ def user_display(user: User) -> str:
     return user.public_name
 
 
+def site_url(path: str) -> str:
+    """An absolute address on the configured site (DJANGO_SITE_URL), never on the request's
+    host: a Host header (its port, say) is the requester's to choose, a mailed link is not."""
+    return f"{settings.SITE_URL}{path}"
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    """Every link allauth mails is built on SITE_URL: confirmation, password reset, sign-up."""
+
+    def get_email_confirmation_url(self, request: HttpRequest | None, emailconfirmation) -> str:
+        return site_url(reverse("account_confirm_email", args=[emailconfirmation.key]))
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        # As allauth builds it: the opaque key stands in for both URL parts.
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return site_url(path.replace("UID-KEY", quote(key)))
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        context = {
+            "signup_url": site_url(reverse("account_signup")),
+            "password_reset_url": site_url(reverse("account_reset_password")),
+        }
+        self.send_mail("account/email/account_already_exists", email, context)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        # allauth's flows build signup_url from the request (the unknown-account mail of a
+        # password reset); every other link arrives through the methods above.
+        if "signup_url" in context:
+            context = {**context, "signup_url": site_url(reverse("account_signup"))}
+        super().send_mail(template_prefix, email, context)
+
     def save_user(self, request: HttpRequest, user: User, form, commit: bool = True) -> User:
         display_name = form.cleaned_data.get("display_name")
         if display_name:

@@ -1,5 +1,7 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.contrib.auth.hashers import make_password
+from django.http import HttpRequest
 
 from .models import User
 from .validators import validate_display_name
@@ -26,6 +28,17 @@ class SignupForm(AllauthSignupForm):
 
     display_name = _display_name_field()
     field_order = ["email", "display_name", "password1", "password2"]
+
+    def try_save(self, request: HttpRequest):
+        """Hash the password for an address already registered too, then answer as allauth does.
+
+        A new account costs one password hash (set_password in the adapter's save_user); the
+        already-registered path only sends a mail. Without the same hash here, the time the
+        answer takes tells anyone which addresses have accounts, whatever the page says.
+        """
+        if self.account_already_exists:
+            make_password(self.cleaned_data.get("password1") or None)
+        return super().try_save(request)
 
 
 class ProfileForm(forms.ModelForm):

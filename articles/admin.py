@@ -338,8 +338,9 @@ class ArticleAdmin(VersionAdmin):
         if request.method == "POST":
             form = SeedUploadForm(request.POST, request.FILES)
             if form.is_valid():
-                uploads = [(f.name, f.read()) for f in form.cleaned_data["files"]]
-                report = import_seed_uploads(uploads, force=form.cleaned_data["force"])
+                report = import_seed_uploads(
+                    form.cleaned_data["files"], force=form.cleaned_data["force"]
+                )
                 level = messages.WARNING if report.errors else messages.SUCCESS
                 self.message_user(request, f"Seed import: {report.summary}.", level)
         else:

@@ -13,8 +13,9 @@ Nothing is lost silently: every line the parser drops is listed in ParsedArticle
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 import yaml
@@ -23,6 +24,9 @@ from newsite.markdown import escape_markdown
 
 MAX_SEED_BYTES = 2_000_000
 SEED_SUFFIXES = (".txt", ".md", ".markdown")
+# More tags or sources than this is a scrape gone wrong (or an attack), not an article.
+MAX_TAGS = 20
+MAX_SOURCES = 20
 
 # Page furniture that scrapes pick up around the article.
 CHROME_LINES = frozenset(
@@ -86,11 +90,13 @@ def read_seed_file(path: Path) -> ParsedArticle:
     """Read and parse one file; unreadable, empty, binary or non-UTF-8 files raise SeedError."""
     name = path.name
     try:
-        data = path.read_bytes()
+        # Never more than the limit (and one byte to tell) in memory, whatever the file's size.
+        with path.open("rb") as file:
+            data = file.read(MAX_SEED_BYTES + 1)
     except OSError as exc:
         raise SeedError(name, f"cannot read file ({exc.strerror or exc})") from exc
     if len(data) > MAX_SEED_BYTES:
-        raise SeedError(name, f"file is larger than {MAX_SEED_BYTES:,} bytes")
+        raise SeedError(name, too_large_message())
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise SeedError(name, "binary file (contains NUL bytes), not a text seed", line)
@@ -100,6 +106,10 @@ def read_seed_file(path: Path) -> ParsedArticle:
         line = data[: exc.start].count(b"\n") + 1
         raise SeedError(name, f"not valid UTF-8 (byte {exc.start})", line) from exc
     return parse_seed(text, name=name)
+
+
+def too_large_message() -> str:
+    return f"file is larger than {MAX_SEED_BYTES:,} bytes"
 
 
 def parse_seed(text: str, *, name: str) -> ParsedArticle:
@@ -164,7 +174,7 @@ def _parse_scraped_text(text: str, *, name: str) -> ParsedArticle:
     blocks = _blocks(text)
     title_block = blocks[0]
     title = title_block.lines[0]
-    if len(title) > 300:
+    if len(title) > field_limits()["title"]:
         raise SeedError(name, "the first line should be the title, found a paragraph", 1)
 
     tags: list[str] = []
@@ -187,11 +197,11 @@ def _parse_scraped_text(text: str, *, name: str) -> ParsedArticle:
                 names = [n.strip(" .") for n in SOURCE_SPLIT.split(match["names"]) if n.strip(" .")]
                 if not names:
                     raise SeedError(name, "'Source:' line names no source", number)
-                sources.extend(n for n in names if n not in sources)
+                _add_names(sources, names, kind="source", name=name, line=number)
             elif line.lower().strip(" .:") in CHROME_LINES:
                 dropped.append(f"line {number}: page chrome {line!r}")
             elif header_line and not tags and _is_category_line(line, first=header_lines == 0):
-                tags.extend(t for t in line.split(" / ") if t not in tags)
+                _add_names(tags, line.split(" / "), kind="tag", name=name, line=number)
                 header_lines += 1
             elif header_line and _is_headline(line):
                 dropped.append(f"line {number}: stray headline {line!r}")
@@ -239,7 +249,7 @@ def _parse_front_matter(text: str, *, name: str) -> ParsedArticle:
         else:
             raise SeedError(name, "front matter opened with '---' is never closed", 1)
     try:
-        meta = yaml.safe_load(head) or {}
+        meta, lines = _load_front_matter(head)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark else 1
@@ -251,9 +261,17 @@ def _parse_front_matter(text: str, *, name: str) -> ParsedArticle:
     if unknown := sorted(set(map(str, meta)) - known):
         raise SeedError(name, f"unknown front matter field(s): {', '.join(unknown)}", 2)
 
+    limits = field_limits()
     title = str(meta.get("title") or "").strip()
     if not title:
         raise SeedError(name, "front matter has no title", 2)
+    if len(title) > limits["title"]:
+        message = f"title is {len(title):,} characters long; the limit is {limits['title']}"
+        raise SeedError(name, message, lines.get("title"))
+    slug = str(meta.get("slug") or "").strip()
+    if len(slug) > limits["slug"]:
+        message = f"slug is {len(slug):,} characters long; the limit is {limits['slug']}"
+        raise SeedError(name, message, lines.get("slug"))
     body = body.strip()
     if not body:
         raise SeedError(name, "no body text after the front matter")
@@ -262,14 +280,84 @@ def _parse_front_matter(text: str, *, name: str) -> ParsedArticle:
         title=title,
         summary=" ".join(str(meta.get("summary") or "").split()),
         body=re.sub(r"\n{3,}", "\n\n", body),
-        tags=_name_list(meta.get("tags"), separator=" / ", field_name="tags", name=name),
-        sources=_name_list(meta.get("sources"), separator=",", field_name="sources", name=name),
+        tags=_name_list(meta.get("tags"), separator=" / ", kind="tag", name=name, lines=lines),
+        sources=_name_list(
+            meta.get("sources"), separator=",", kind="source", name=name, lines=lines
+        ),
         published_at=_datetime(meta.get("published_at"), name=name),
-        slug=str(meta.get("slug") or "").strip(),
+        slug=slug,
     )
 
 
-def _name_list(value, *, separator: str, field_name: str, name: str) -> tuple[str, ...]:
+class _SeedYamlLoader(yaml.SafeLoader):
+    """YAML without anchors and aliases, which no article needs.
+
+    An alias repeats a whole node, and aliases of aliases multiply: a few hundred bytes expand
+    into millions of characters ("billion laughs"). Refused before anything is built.
+    """
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.composer.ComposerError(
+                None, None, "anchors and aliases (& and *) are not allowed", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def _load_front_matter(head: str) -> tuple[object, dict[str, int]]:
+    """The front matter's data, and the file line of each top-level field."""
+    loader = _SeedYamlLoader(head)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else {}
+    finally:
+        loader.dispose()
+    lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key, _ in node.value:
+            # +2: the front matter starts on the file's second line, and marks count from 0.
+            lines.setdefault(str(key.value), key.start_mark.line + 2)
+    return data or {}, lines
+
+
+@cache
+def field_limits() -> dict[str, int]:
+    """The models' own max_length for what a seed sets (read late: the models import us)."""
+    from articles.models import Article, Source, Tag
+
+    return {
+        "title": Article._meta.get_field("title").max_length,
+        "slug": Article._meta.get_field("slug").max_length,
+        "tag": Tag._meta.get_field("name").max_length,
+        "source": Source._meta.get_field("name").max_length,
+    }
+
+
+def _add_names(
+    names: list[str], new: Iterable[str], *, kind: str, name: str, line: int | None
+) -> None:
+    """Append the new names not already there: at most MAX_TAGS tags (MAX_SOURCES sources),
+    each within its model's max_length. Stops at the first name too many."""
+    cap = MAX_TAGS if kind == "tag" else MAX_SOURCES
+    limit = field_limits()[kind]
+    seen = set(names)
+    for text in new:
+        if text in seen:
+            continue
+        if len(text) > limit:
+            message = f"{kind} {text[:40]!r}… is {len(text):,} characters; the limit is {limit}"
+            raise SeedError(name, message, line)
+        if len(names) == cap:
+            raise SeedError(name, f"more than {cap} {kind}s; at most {cap} are allowed", line)
+        names.append(text)
+        seen.add(text)
+
+
+def _name_list(
+    value, *, separator: str, kind: str, name: str, lines: dict[str, int]
+) -> tuple[str, ...]:
+    field_name = f"{kind}s"
     if value is None:
         return ()
     if isinstance(value, str):
@@ -277,10 +365,8 @@ def _name_list(value, *, separator: str, field_name: str, name: str) -> tuple[st
     if not isinstance(value, list):
         raise SeedError(name, f"front matter {field_name} must be a list or a string")
     names: list[str] = []
-    for item in value:
-        text = " ".join(str(item).split())
-        if text and text not in names:
-            names.append(text)
+    texts = (" ".join(str(item).split()) for item in value)
+    _add_names(names, filter(None, texts), kind=kind, name=name, line=lines.get(field_name))
     return tuple(names)
 
 

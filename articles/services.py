@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -16,7 +18,7 @@ from django.utils.text import slugify
 from newsite import pagecache
 
 from .models import Article, Source, Tag
-from .seeds import ParsedArticle, SeedError, read_seed_file
+from .seeds import MAX_SEED_BYTES, ParsedArticle, SeedError, read_seed_file, too_large_message
 
 
 class Outcome(enum.StrEnum):
@@ -75,9 +77,11 @@ def _named(model, names: Iterable[str]) -> list:
         obj = found.get(name.lower())
         if obj is None:
             slug_length = model._meta.get_field("slug").max_length
-            obj = model.objects.create(
-                name=name, slug=_unique_slug(model, name, max_length=slug_length)
-            )
+            obj = model(name=name, slug=_unique_slug(model, name, max_length=slug_length))
+            # The model's own rules (max_length above all): SQLite would store any length.
+            obj.full_clean()
+            obj.save()
+            found[name.lower()] = obj
         objects.append(obj)
     return objects
 
@@ -176,6 +180,12 @@ def _import_one(path: Path, report: ImportReport, *, force: bool, dry_run: bool)
     except SeedError as error:
         report.errors.append(error)
         return Outcome.FAILED
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{field}: {' '.join(messages)}" for field, messages in exc.message_dict.items()
+        )
+        report.errors.append(SeedError(path.name, f"cannot import: {problems}"))
+        return Outcome.FAILED
     except Exception as exc:  # a database constraint, a validation error: report, go on
         report.errors.append(SeedError(path.name, f"cannot import: {exc}"))
         return Outcome.FAILED
@@ -218,17 +228,29 @@ def article_set_comments_open(*, article: Article, is_open: bool) -> Article:
 
 
 def import_seed_uploads(
-    uploads: Iterable[tuple[str, bytes]], *, force: bool = False, dry_run: bool = False
+    uploads: Iterable[UploadedFile], *, force: bool = False, dry_run: bool = False
 ) -> ImportReport:
     """Import uploaded seed files through exactly the code path `load_seeds` uses.
 
     Each upload is written under its own base name to a private temporary folder and handed to
     import_seed_files, so size limits, decoding, parsing and the upsert rules cannot drift apart.
+    An upload over the size limit is refused by its size, before a byte of it is read.
     """
+    too_large: list[str] = []
     with tempfile.TemporaryDirectory(prefix="seed-upload-") as folder:
         paths = []
-        for name, data in uploads:
-            path = Path(folder) / (Path(name.replace("\\", "/")).name or "upload.txt")
-            path.write_bytes(data)
+        for upload in uploads:
+            name = Path((upload.name or "").replace("\\", "/")).name or "upload.txt"
+            if upload.size is None or upload.size > MAX_SEED_BYTES:
+                too_large.append(name)
+                continue
+            path = Path(folder) / name
+            with path.open("wb") as file:
+                for chunk in upload.chunks():
+                    file.write(chunk)
             paths.append(path)
-        return import_seed_files(paths, force=force, dry_run=dry_run)
+        report = import_seed_files(paths, force=force, dry_run=dry_run)
+    for name in too_large:
+        report.add(Outcome.FAILED, name)
+        report.errors.append(SeedError(name, too_large_message()))
+    return report

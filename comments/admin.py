@@ -86,7 +86,12 @@ class QueueFilter(admin.SimpleListFilter):
 
 
 class AuthorFilter(admin.SimpleListFilter):
-    """One author's comments; reached from a comment's "other comments by" link."""
+    """One author's comments; reached from a comment's "other comments by" link.
+
+    Only an author of something in this list is offered, by their public name: moderators
+    see what readers see of a person, never an address, and `?author=` with any other id
+    (staff, a reader who never commented) names nobody.
+    """
 
     title = "author"
     parameter_name = "author"
@@ -94,9 +99,10 @@ class AuthorFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         value = self.value()
         if value and value.isdigit():
-            author = User.objects.filter(pk=value).first()
+            listed = model_admin.get_queryset(request).filter(**{self.author_field: int(value)})
+            author = User.objects.filter(pk=value).first() if listed.exists() else None
             if author is not None:
-                return [(str(author.pk), f"{author.public_name} ({author.email})")]
+                return [(str(author.pk), author.public_name)]
         return []
 
     author_field = "author_id"
@@ -238,7 +244,8 @@ class CommentAdmin(admin.ModelAdmin):
         "is_pinned",
         "created_at",
     )
-    search_fields = ("body", "author__email", "author__display_name", "article__title")
+    # Not by e-mail address: moderators work with public names, and search would confirm one.
+    search_fields = ("body", "author__display_name", "article__title")
     list_select_related = ("article", "author")
     list_per_page = 50
     actions = (
@@ -321,7 +328,7 @@ class CommentAdmin(admin.ModelAdmin):
             '<a href="{}#{}">{}</a>', obj.article.get_absolute_url(), obj.anchor, title
         )
 
-    @admin.display(description="Author", ordering="author__email")
+    @admin.display(description="Author", ordering="author__display_name")
     def author_link(self, obj: Comment) -> str:
         if obj.author_id is None:
             return "deleted user"
@@ -337,7 +344,7 @@ class CommentAdmin(admin.ModelAdmin):
         return format_html(
             '<a href="{}" title="All comments by {}">{}</a>{}',
             url,
-            obj.author.email,
+            obj.author.public_name,
             obj.author.public_name,
             flag,
         )
@@ -495,7 +502,7 @@ class ModerationActionAdmin(admin.ModelAdmin):
     list_display = ("created_at", "action", "moderator", "comment_link", "note")
     list_filter = ("action", CommentAuthorFilter, "created_at")
     list_select_related = ("moderator", "comment")
-    search_fields = ("note", "moderator__email")
+    search_fields = ("note", "moderator__display_name")
     date_hierarchy = "created_at"
 
     @admin.display(description="Comment")

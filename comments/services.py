@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import timedelta
+from html.parser import HTMLParser
 
 from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
@@ -29,6 +30,7 @@ from .models import (
     ModerationSettings,
     ThreadSubscription,
 )
+from .rendering import render_comment_markdown
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +93,13 @@ class EditWindowPassed(CommentError):
     pass
 
 
+class EditLocked(CommentError):
+    message = (
+        "A moderator has reviewed this comment, so it can no longer be edited. "
+        "You can still delete it."
+    )
+
+
 class NotAuthor(CommentError):
     message = "Only the author can change this comment."
 
@@ -127,6 +136,14 @@ FIRST_COMMENT_REASON = (
     "First comments from new accounts are checked by a moderator before they appear."
 )
 REPORTED_REASON = "Hidden after several readers reported it; a moderator will review it."
+EDIT_HELD_REASON = (
+    "Edited comments from new accounts are checked by a moderator before they appear again."
+)
+# What the site or the author did; any other action on a comment is a moderator's decision.
+_NOT_MODERATOR_DECISIONS = (
+    ModerationAction.Action.AUTO_HELD,
+    ModerationAction.Action.REVIEW_REQUESTED,
+)
 
 _LINK_RE = re.compile(r"(?:https?://|www\.|mailto:)", re.IGNORECASE)
 
@@ -159,13 +176,45 @@ def validate_body(body: str, *, rules: ModerationSettings) -> None:
             f"Your comment is {len(body):,} characters long; the limit is "
             f"{MAX_BODY_LENGTH:,}. Please shorten it."
         )
-    links = len(_LINK_RE.findall(body))
+    links = count_links(body)
     if links > rules.max_links:
         raise TooManyLinks(
             f"Your comment has {links} links; at most {rules.max_links} are allowed."
         )
     if contains_banned_words(body):
         raise BannedWords()
+
+
+class _LinkCounter(HTMLParser):
+    """Counts the links in rendered HTML: each <a href>, and each address left as plain text
+    (readers' mail clients and browsers make those clickable too)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.count = 0
+        self._open_links = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self._open_links += 1
+            self.count += any(name == "href" and value for name, value in attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._open_links:
+            self._open_links -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._open_links:
+            self.count += len(_LINK_RE.findall(data))
+
+
+def count_links(body: str) -> int:
+    """Links as readers get them: counted in the rendered, sanitised HTML, not the source, so
+    Markdown that browsers resolve to a link (`[x](http:host)`) counts however it is spelt."""
+    counter = _LinkCounter()
+    counter.feed(render_comment_markdown(body))
+    counter.close()
+    return counter.count
 
 
 def contains_banned_words(text: str) -> bool:
@@ -276,11 +325,7 @@ def comment_create(
             raise RateLimited()
 
     status, reason = Status.PUBLISHED, ""
-    if (
-        rules.first_comment_held
-        and not author.is_staff
-        and not Comment.objects.filter(author=author, status=Status.PUBLISHED).exists()
-    ):
+    if _held_for_review(author, rules):
         status, reason = Status.PENDING, FIRST_COMMENT_REASON
 
     comment = Comment(
@@ -320,6 +365,27 @@ def comment_create(
     return comment
 
 
+def _held_for_review(author, rules: ModerationSettings, *, besides: Comment | None = None) -> bool:
+    """Whether new text from this author waits for a moderator: the first-comment rule, for
+    an author with no published comment (`besides` the one being edited)."""
+    if not rules.first_comment_held or author.is_staff:
+        return False
+    published = Comment.objects.filter(author=author, status=Status.PUBLISHED)
+    if besides is not None:
+        published = published.exclude(pk=besides.pk)
+    return not published.exists()
+
+
+def moderator_has_decided(comment: Comment) -> bool:
+    """A moderator approved, held, hid, removed, marked or pinned this comment: they judged
+    its text, so the author may no longer change it."""
+    return (
+        ModerationAction.objects.filter(comment=comment)
+        .exclude(action__in=_NOT_MODERATOR_DECISIONS)
+        .exists()
+    )
+
+
 def edit_deadline(comment: Comment, rules: ModerationSettings | None = None):
     rules = rules or ModerationSettings.load()
     return comment.created_at + timedelta(minutes=rules.edit_window_minutes)
@@ -332,32 +398,52 @@ def can_edit(comment: Comment, user, rules: ModerationSettings | None = None) ->
         and comment.author_id == user.pk
         and not comment.is_deleted
         and timezone.now() < edit_deadline(comment, rules)
+        and not moderator_has_decided(comment)
     )
 
 
 def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
-    """The author rewrites their comment within the edit window; the old body is kept."""
+    """The author rewrites their comment within the edit window; the old body is kept.
+
+    The new text is screened as a new comment would be: the same account rules, length, link
+    and banned-word checks, and held for a moderator where a new comment would be held. Once a
+    moderator has decided on a comment, its text is what they judged: it cannot be edited.
+    """
     if editor is None or comment.author_id != editor.pk:
         raise NotAuthor()
     if comment.is_deleted:
         raise CommentNotAvailable()
+    ensure_can_post(editor)
     rules = ModerationSettings.load()
     if timezone.now() >= edit_deadline(comment, rules):
         raise EditWindowPassed(
             f"Comments can be edited for {rules.edit_window_minutes} minutes after posting."
         )
-    if editor.is_banned:
-        raise PostingBanned()
+    if moderator_has_decided(comment):
+        raise EditLocked()
     body = normalise_body(body)
     validate_body(body, rules=rules)
     if body == comment.body:
         return comment
     with transaction.atomic():
-        CommentRevision.objects.create(comment=comment, body=comment.body)
-        comment.body = body
-        comment.edited_at = timezone.now()
-        comment.full_clean(exclude=["body_html"])
-        comment.save(update_fields=["body", "body_html", "edited_at"])
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if locked.is_deleted:
+            raise CommentNotAvailable()
+        CommentRevision.objects.create(comment=locked, body=locked.body)
+        locked.body = body
+        locked.edited_at = timezone.now()
+        locked.full_clean(exclude=["body_html"])
+        locked.save(update_fields=["body", "body_html", "edited_at"])
+        if locked.is_published and _held_for_review(editor, rules, besides=locked):
+            _change_status(
+                locked,
+                Status.PENDING,
+                moderator=None,
+                note=EDIT_HELD_REASON,
+                action=ModerationAction.Action.AUTO_HELD,
+            )
+    for field in ("body", "body_html", "edited_at", "status", "moderation_reason"):
+        setattr(comment, field, getattr(locked, field))
     return comment
 
 

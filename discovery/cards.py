@@ -21,7 +21,11 @@ logger = logging.getLogger(__name__)
 
 WIDTH, HEIGHT = 1200, 630
 # Bump when the drawing changes, so every card is drawn again.
-CARD_VERSION = 1
+CARD_VERSION = 2
+# Drawing is bounded whatever an article carries: the first few tags (the rest as "+N"),
+# and no more of the title than an article may have.
+MAX_CARD_TAGS = 4
+MAX_TITLE_CHARACTERS = 300
 MARGIN = 72
 BACKGROUND = (18, 24, 38)
 FOREGROUND = (245, 245, 240)
@@ -63,11 +67,27 @@ def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
 
 
 def _fit(text: str, font: ImageFont.FreeTypeFont, width: int) -> str:
+    """The text, or its longest start that fits with an ellipsis: a binary search, so a long
+    text costs a few measurements, not one per character cut."""
     if font.getlength(text) <= width:
         return text
-    while text and font.getlength(text + "…") > width:
-        text = text[:-1]
-    return text + "…"
+    low, high = 0, len(text)  # text[:low] + "…" fits (or low is 0); text[:high] + "…" does not
+    while high - low > 1:
+        middle = (low + high) // 2
+        if font.getlength(text[:middle] + "…") <= width:
+            low = middle
+        else:
+            high = middle
+    return text[:low].rstrip() + "…"
+
+
+def _tags_line(tags: list[str], font: ImageFont.FreeTypeFont, width: int) -> str:
+    """The first MAX_CARD_TAGS tags, then how many more ("+196")."""
+    shown = "  ·  ".join(f"#{tag}" for tag in tags[:MAX_CARD_TAGS])
+    if len(tags) <= MAX_CARD_TAGS:
+        return _fit(shown, font, width)
+    more = f"  +{len(tags) - MAX_CARD_TAGS}"
+    return _fit(shown, font, width - int(font.getlength(more)) - 1) + more
 
 
 def _title_lines(title: str, width: int, max_height: int) -> tuple[ImageFont.FreeTypeFont, list]:
@@ -94,10 +114,11 @@ def render_card(*, title: str, tags: list[str]) -> bytes:
     draw.text((MARGIN, MARGIN - 10), settings.SITE_NAME, font=site_font, fill=ACCENT)
 
     tag_font = _font(30)
-    tags_line = _fit("  ·  ".join(f"#{tag}" for tag in tags), tag_font, text_width)
+    tags_line = _tags_line(tags, tag_font, text_width)
     tags_top = HEIGHT - MARGIN - 30
 
     title_top = MARGIN + 70
+    title = title[:MAX_TITLE_CHARACTERS]
     font, lines = _title_lines(title, text_width, tags_top - title_top - 30)
     line_height = int(font.size * 1.2)
     for number, line in enumerate(lines):

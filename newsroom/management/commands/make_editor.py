@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -47,29 +48,51 @@ class Command(BaseCommand):
             if created:
                 user = User(username=email.lower()[:150], email=email)
                 user.set_unusable_password()
+            elif not _address_verified(user) and user.has_usable_password():
+                # Anyone can sign up with an address they do not own; the operator vouches for
+                # the address, not for whoever chose this password. The owner sets a new one.
+                user.set_unusable_password()
+                self.stdout.write(
+                    self.style.WARNING(
+                        f"{email} was never verified: its password is cleared, so only the "
+                        "address's owner (or you) can set one."
+                    )
+                )
             user.is_staff = True
             user.full_clean()
             user.save()
             user.groups.add(Group.objects.get(name=role))
-            _ensure_email_address(user)
+            _vouch_for_email_address(user)
 
         verb = "Created" if created else "Updated"
         self.stdout.write(self.style.SUCCESS(f"{verb} {email}: staff, in {role}."))
         if not user.has_usable_password():
+            reset = f"{settings.SITE_URL}{reverse('account_reset_password')}"
             self.stdout.write(
                 "No password yet. Set one now with:\n"
-                f"  uv run python manage.py changepassword {user.get_username()}\n"
-                "or let them choose it at "
-                f"{reverse('account_reset_password')} (a reset link is e-mailed to {email})."
+                f"  .venv/bin/python manage.py changepassword {user.get_username()}\n"
+                f"or let them choose it at {reset} (a reset link is e-mailed to {email})."
             )
 
 
-def _ensure_email_address(user) -> None:
-    """Give allauth a primary address so sign-in and password reset can find the account.
-
-    It stays unverified: allauth asks the person to confirm it the first time they sign in.
-    """
+def _address_verified(user) -> bool:
     from allauth.account.models import EmailAddress
 
-    if not EmailAddress.objects.filter(user=user, email__iexact=user.email).exists():
-        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
+    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+
+
+def _vouch_for_email_address(user) -> None:
+    """Make the account's address verified and primary: the operator who runs make_editor
+    vouches for it, so signing in at /admin/ does not stop at "Verify Your Email Address"."""
+    from allauth.account.models import EmailAddress
+
+    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    if address is None:
+        address = EmailAddress.objects.create(
+            user=user, email=user.email, primary=False, verified=True
+        )
+    if not address.verified:
+        address.verified = True
+        address.save(update_fields=["verified"])
+    if not address.primary:
+        address.set_as_primary()

@@ -22,7 +22,7 @@ from articles.models import Article
 from .drafts import read_draft
 from .forms import CommentForm
 from .models import Comment, CommentLike, ModerationSettings, ThreadSubscription
-from .services import CommentError, comments_open, ensure_can_post
+from .services import CommentError, comments_open, ensure_can_post, moderator_has_decided
 
 COMMENTS_PER_PAGE = 20
 MAX_PAGE = 10**6
@@ -139,7 +139,8 @@ def _flatten(comments: list[Comment]) -> list[Comment]:
 
 def mark_for_reader(comments: list[Comment], user, rules: ModerationSettings) -> None:
     """Set what each comment's controls show for this reader: `is_own`, `is_liked` and
-    `is_editable` (one query, for the likes)."""
+    `is_editable` (one query for the likes, and one for each of the reader's own comments
+    still in its edit window: has a moderator decided on it?)."""
     liked: set[int] = set()
     if user.is_authenticated and comments:
         liked = set(
@@ -151,7 +152,12 @@ def mark_for_reader(comments: list[Comment], user, rules: ModerationSettings) ->
     for comment in comments:
         comment.is_own = user.is_authenticated and comment.author_id == user.pk
         comment.is_liked = comment.pk in liked
-        comment.is_editable = comment.is_own and comment.created_at > editable_after
+        comment.is_editable = (
+            comment.is_own
+            and not comment.is_deleted
+            and comment.created_at > editable_after
+            and not moderator_has_decided(comment)
+        )
 
 
 def as_single(comment: Comment, user, rules: ModerationSettings) -> Comment:

@@ -256,6 +256,7 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "deadline": services.edit_deadline(comment, rules),
             "window_open": services.can_edit(comment, request.user, rules),
+            "moderator_has_decided": services.moderator_has_decided(comment),
         },
     )
 

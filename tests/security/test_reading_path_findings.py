@@ -171,3 +171,18 @@ def test_finding_14_every_page_of_a_signed_in_reader_is_private(
     assert {"private", "no-cache"} <= cache_control
     assert "public" not in cache_control
     assert "Cookie" in response["Vary"]
+
+
+def test_finding_6_no_edit_link_once_a_moderator_has_decided(
+    article, reader, reader_client, django_capture_on_commit_callbacks
+):
+    """Finding 6: the page offers no Edit link for a comment a moderator has decided on (here
+    hidden, which its author still sees), and the edit page says why."""
+    comment = services.comment_create(article=article, author=reader, body="Judged text")
+    edit = reverse("comments:edit", args=[comment.pk])
+    assert f'href="{edit}"' in reader_client.get(article.get_absolute_url()).content.decode()
+    moderator = UserFactory(is_staff=True, is_superuser=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_set_status(comment=comment, status="hidden", moderator=moderator)
+    assert f'href="{edit}"' not in reader_client.get(article.get_absolute_url()).content.decode()
+    assert "A moderator has looked at this comment" in reader_client.get(edit).content.decode()

@@ -22,7 +22,7 @@ from articles.models import Article
 from .drafts import read_draft
 from .forms import CommentForm
 from .models import Comment, CommentLike, ModerationSettings, ThreadSubscription
-from .services import CommentError, comments_open, ensure_can_post, moderator_has_decided
+from .services import CommentError, comments_open, decided_by_a_moderator, ensure_can_post
 
 COMMENTS_PER_PAGE = 20
 MAX_PAGE = 10**6
@@ -139,8 +139,8 @@ def _flatten(comments: list[Comment]) -> list[Comment]:
 
 def mark_for_reader(comments: list[Comment], user, rules: ModerationSettings) -> None:
     """Set what each comment's controls show for this reader: `is_own`, `is_liked` and
-    `is_editable` (one query for the likes, and one for each of the reader's own comments
-    still in its edit window: has a moderator decided on it?)."""
+    `is_editable` (a query for their likes, and one for which of their comments still in the
+    edit window a moderator has decided on)."""
     liked: set[int] = set()
     if user.is_authenticated and comments:
         liked = set(
@@ -149,15 +149,19 @@ def mark_for_reader(comments: list[Comment], user, rules: ModerationSettings) ->
             ).values_list("comment_id", flat=True)
         )
     editable_after = timezone.now() - timedelta(minutes=rules.edit_window_minutes)
+    in_window = [
+        comment.pk
+        for comment in comments
+        if user.is_authenticated
+        and comment.author_id == user.pk
+        and not comment.is_deleted
+        and comment.created_at > editable_after
+    ]
+    decided = decided_by_a_moderator(in_window) if in_window else set()
     for comment in comments:
         comment.is_own = user.is_authenticated and comment.author_id == user.pk
         comment.is_liked = comment.pk in liked
-        comment.is_editable = (
-            comment.is_own
-            and not comment.is_deleted
-            and comment.created_at > editable_after
-            and not moderator_has_decided(comment)
-        )
+        comment.is_editable = comment.pk in in_window and comment.pk not in decided
 
 
 def as_single(comment: Comment, user, rules: ModerationSettings) -> Comment:

@@ -379,10 +379,16 @@ def _held_for_review(author, rules: ModerationSettings, *, besides: Comment | No
 def moderator_has_decided(comment: Comment) -> bool:
     """A moderator approved, held, hid, removed, marked or pinned this comment: they judged
     its text, so the author may no longer change it."""
-    return (
-        ModerationAction.objects.filter(comment=comment)
+    return bool(decided_by_a_moderator([comment.pk]))
+
+
+def decided_by_a_moderator(comment_ids: list[int]) -> set[int]:
+    """Which of these comments a moderator has decided on (moderator_has_decided), in one
+    query."""
+    return set(
+        ModerationAction.objects.filter(comment_id__in=comment_ids)
         .exclude(action__in=_NOT_MODERATOR_DECISIONS)
-        .exists()
+        .values_list("comment_id", flat=True)
     )
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from comments import services
 from comments.models import Comment, CommentLike
 from tests.conftest import clear_caches, is_cache_statement
-from tests.factories import UserFactory
+from tests.factories import UserFactory, relaxed_moderation
 
 pytestmark = pytest.mark.django_db
 
@@ -151,3 +151,20 @@ def test_posting_a_comment(client, article, rules, reader):
     sql = [q["sql"] for q in captured.captured_queries if not is_cache_statement(q["sql"])]
     assert len(sql) <= 12, "\n".join(sql)
     assert Comment.objects.filter(article=article, body="A comment").count() == 1
+
+
+@pytest.mark.parametrize("own", [1, 20])
+def test_a_reader_s_own_comments_cost_one_query_however_many(
+    client, article, reader, page_queries, own
+):
+    """Which of the reader's comments may still be edited: one query for all of them (the
+    N+1 of asking, comment by comment, whether a moderator has decided on it)."""
+    relaxed_moderation(user_rate_limit=own)
+    for number in range(own):
+        services.comment_create(article=article, author=reader, body=f"Mine {number}")
+    client.force_login(reader)
+    client.get(article.get_absolute_url())
+    sql = sql_for_page(client, article.get_absolute_url(), page_queries)
+    # The structured data is kept from the first view; the moderators' decisions are read.
+    assert len(sql) == SIGNED_IN - 1 + 1, "\n".join(sql)
+    assert sum("comments_moderationaction" in statement for statement in sql) == 1

@@ -1,9 +1,13 @@
 """allauth behaviour for newsite, changed in adapter subclasses as allauth intends."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
+from django.contrib.sites.shortcuts import get_current_site
 from django.http import Http404, HttpRequest
+
+from newsite.tasks import enqueue_email
 
 from .forms import DISPLAY_NAME_MAX_LENGTH
 from .models import User
@@ -21,6 +25,13 @@ class AccountAdapter(DefaultAccountAdapter):
         if display_name:
             user.display_name = display_name.strip()
         return super().save_user(request, user, form, commit=commit)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's send_mail, but sent by the task worker: rendered here, with the request."""
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        enqueue_email(self.render_mail(template_prefix, email, ctx))
 
 
 class SocialAppNotConfigured(SocialApp.DoesNotExist, Http404):

@@ -14,8 +14,8 @@ MANAGE := $(VENV)/bin/python manage.py
 
 .PHONY: run dev test bench install install-test lint format setup secret clean
 
-run: install setup ## Install, migrate, load seeds, collect static, serve with gunicorn.
-	exec $(VENV)/bin/gunicorn -c newsite/gunicorn.conf.py
+run: install setup ## Install, migrate, load seeds, collect static; serve (gunicorn) and run tasks.
+	exec bin/serve
 
 dev: install-test ## Development server with DEBUG on (auto-reload).
 	DJANGO_DEBUG=1 $(MANAGE) migrate --noinput -v0

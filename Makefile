@@ -14,14 +14,14 @@ MANAGE := $(VENV)/bin/python manage.py
 
 .PHONY: run dev test bench install install-test lint format setup secret clean
 
-run: install setup ## Install, migrate, load seeds, collect static, serve with gunicorn.
-	exec $(VENV)/bin/gunicorn -c newsite/gunicorn.conf.py
+run: install setup ## Install, migrate, load seeds, collect static; serve (gunicorn) and run tasks.
+	exec bin/serve
 
-dev: install-test ## Development server with DEBUG on (auto-reload).
+dev: install-test ## Development server and a task worker, DEBUG on (auto-reload).
 	DJANGO_DEBUG=1 $(MANAGE) migrate --noinput -v0
 	DJANGO_DEBUG=1 $(MANAGE) createcachetable -v0
 	DJANGO_DEBUG=1 $(MANAGE) load_seeds
-	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
+	exec env DJANGO_DEBUG=1 bin/serve dev
 
 setup: .secret_key
 	$(MANAGE) migrate --noinput -v0

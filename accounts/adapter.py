@@ -4,11 +4,15 @@ from typing import Any
 from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 from django.http import Http404, HttpRequest
 from django.urls import reverse
+
+from newsite.tasks import enqueue_email
 
 from .forms import DISPLAY_NAME_MAX_LENGTH
 from .models import User
@@ -44,18 +48,22 @@ class AccountAdapter(DefaultAccountAdapter):
         }
         self.send_mail("account/email/account_already_exists", email, context)
 
-    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        # allauth's flows build signup_url from the request (the unknown-account mail of a
-        # password reset); every other link arrives through the methods above.
-        if "signup_url" in context:
-            context = {**context, "signup_url": site_url(reverse("account_signup"))}
-        super().send_mail(template_prefix, email, context)
-
     def save_user(self, request: HttpRequest, user: User, form, commit: bool = True) -> User:
         display_name = form.cleaned_data.get("display_name")
         if display_name:
             user.display_name = display_name.strip()
         return super().save_user(request, user, form, commit=commit)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """allauth's send_mail, but sent by the task worker: rendered here, with the request."""
+        # allauth's flows build signup_url from the request (the unknown-account mail of a
+        # password reset); every other link arrives through the methods above.
+        if "signup_url" in context:
+            context = {**context, "signup_url": site_url(reverse("account_signup"))}
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        enqueue_email(self.render_mail(template_prefix, email, ctx))
 
 
 class SocialAppNotConfigured(SocialApp.DoesNotExist, Http404):

@@ -419,9 +419,10 @@ def main() -> None:
         f"Mixed: {mixed_ok} posts acknowledged, {stored_mixed} stored "
         f"({'exactly one row each' if mixed_ok == stored_mixed else 'MISMATCH'})."
     )
+    met = burst.rps >= POSTS_PER_SECOND and not burst.errors
     print(
         f"Comment posts: {burst.rps:,.0f}/s with {burst.errors} errors "
-        f"(target ≥ {POSTS_PER_SECOND}/s, 0 errors: {'✓' if burst.rps >= POSTS_PER_SECOND and not burst.errors else '✗'})."
+        f"(target ≥ {POSTS_PER_SECOND}/s and none: {'✓' if met else '✗'})."
     )
     if FAILURES:
         print(f"Client-side failures: {dict(FAILURES)}")

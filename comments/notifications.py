@@ -1,22 +1,21 @@
-"""Reply and follow e-mails, sent after the comment's transaction commits.
+"""Reply and follow e-mails, sent by the task worker after the comment's transaction commits.
 
-Mail trouble is logged and swallowed: a broken SMTP server must never fail a reader's post.
+A broken SMTP server never fails or slows a reader's post: the request only queues a task.
 Each message carries a signed one-click unsubscribe link that only works for its recipient.
 """
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django_tasks import task
+
+from newsite.tasks import enqueue_email
 
 from .models import Comment, ThreadSubscription
-
-logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
 KIND_REPLY = "reply"
@@ -108,17 +107,22 @@ def build_messages(comment: Comment) -> list[EmailMessage]:
     return messages
 
 
-def send_comment_notifications(comment: Comment) -> int:
-    """Send what build_messages() decides; returns how many were sent, 0 on any failure.
+@task
+def send_comment_notifications(comment_id: int) -> int:
+    """Queue one send_email task per recipient of build_messages(); returns how many.
 
-    `comment` is the one just created, its article, author and answered comment at hand.
+    Runs in the worker, queued once the comment's transaction has committed: the request pays
+    for neither the followers' query nor the mail. One task per message, so a failing address
+    is retried alone and nobody is told twice.
     """
-    try:
-        messages = build_messages(comment)
-        if not messages:
-            return 0
-        with get_connection(fail_silently=False) as connection:
-            return connection.send_messages(messages) or 0
-    except Exception:
-        logger.exception("Could not send notifications for comment %s", comment.pk)
+    comment = (
+        Comment.objects.select_related("article", "author", "parent__author", "reply_to__author")
+        .filter(pk=comment_id)
+        .first()
+    )
+    if comment is None:  # deleted before the worker got to it
         return 0
+    messages = build_messages(comment)
+    for message in messages:
+        enqueue_email(message)
+    return len(messages)

@@ -270,7 +270,7 @@ def _schedule_notifications(comment: Comment) -> None:
     Comment.objects.filter(pk=comment.pk).update(notified_at=comment.notified_at)
     from .notifications import send_comment_notifications
 
-    transaction.on_commit(lambda: send_comment_notifications(comment))
+    transaction.on_commit(lambda: send_comment_notifications.enqueue(comment.pk), robust=True)
 
 
 # --- create, edit, delete --------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """gunicorn settings; every value can be overridden from the environment or the command line."""
 
+import logging
 import multiprocessing
 import os
 import socket
@@ -16,7 +17,8 @@ threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 # shared socket a burst of new connections could all land on one worker, which then served
 # every request on one core while the others idled: half the throughput in half of the runs
 # (BENCHMARKS.md). A second gunicorn on a port already served would share it instead of
-# failing to bind: on_starting() refuses to start it.
+# failing to bind: on_starting() refuses to start it. With reuse_port the master binds nothing,
+# so gunicorn's own "Listening at:" line names no address: when_ready() logs it instead.
 reuse_port = True
 wsgi_app = "newsite.wsgi:application"
 accesslog = "-"
@@ -29,8 +31,32 @@ graceful_timeout = 20
 preload_app = True
 
 
+def addresses(server) -> str:
+    scheme = "https" if server.cfg.is_ssl else "http"
+    names = []
+    for address in server.cfg.address:
+        if isinstance(address, tuple):
+            host, port = address[:2]
+            names.append(
+                f"{scheme}://[{host}]:{port}" if ":" in host else f"{scheme}://{host}:{port}"
+            )
+        else:
+            names.append(f"unix:{address}")
+    return ",".join(names)
+
+
+class NoBlankListeningLine(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.msg == "Listening at: %s (%s)" and record.args[:1] == ("",))
+
+
+def when_ready(server) -> None:
+    server.log.info("Listening at: %s (%s)", addresses(server), server.pid)
+
+
 def on_starting(server) -> None:
     """Refuse to serve a port something already serves, as a failed bind would have."""
+    server.log.error_log.addFilter(NoBlankListeningLine())
     if server.master_pid:  # a USR2 upgrade: the old master serves until this one is up
         return
     for address in server.cfg.address:

@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     # Share links, social cards, feeds, sitemap, search, related articles (issue 5).
     "django.contrib.sitemaps",
     "discovery",
+    # Background work (mail, notifications): see TASKS.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -271,10 +274,16 @@ SOCIALACCOUNT_PROVIDERS = {
 SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
 SOCIALACCOUNT_QUERY_EMAIL = True
 
-# E-mail: the console in development, SMTP from the environment in production.
-# Every message goes through the outbox (newsite/mail.py), which retries what fails.
-EMAIL_BACKEND = "newsite.mail.OutboxEmailBackend"
-EMAIL_DELIVERY_BACKEND = os.environ.get(
+# Background work: Django's Tasks API through the django-tasks backport, with the database
+# backend from django-tasks-db. The queue is a table in the site's own database, so nothing else
+# needs to run, and a worker on any host shares it (`manage.py db_worker`; `make run` starts
+# one). Django 6 ships the same API as django.tasks: upgrading is an import change
+# (`django_tasks` -> `django.tasks`) and dropping "django_tasks" from INSTALLED_APPS.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# E-mail is sent by the task worker (newsite/tasks.py), never inside a request: the console in
+# development, SMTP when EMAIL_HOST is set (and DEBUG is off).
+EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG or not os.environ.get("EMAIL_HOST")

@@ -1,11 +1,18 @@
 import contextlib
-from collections.abc import Iterator
+import datetime as dt
+import signal
+from collections.abc import Callable, Iterator
+from unittest import mock
 
 import pytest
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection, connections
+from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django_tasks_db.management.commands import db_worker
+from django_tasks_db.models import DBTaskResult
 
 from tests.factories import ArticleFactory, SourceFactory, TagFactory  # noqa: F401
 
@@ -92,3 +99,57 @@ def page_queries():
         )
 
     return capture
+
+
+def run_commit_callbacks(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Run what a commit would: the on_commit callbacks a test's transaction holds back."""
+    pending = connections[using].run_on_commit
+    while pending:
+        callbacks = pending[:]
+        pending.clear()
+        for _savepoints, callback, _robust in callbacks:
+            callback()  # a failure here is a bug to see, though a commit would only log it
+
+
+@pytest.fixture
+def run_tasks() -> Callable[..., int]:
+    """`run_tasks()`: what happens after the response, as production runs it: the request's
+    commit queues its tasks (mail, notifications), then a worker runs every task that is due
+    (`manage.py db_worker --batch`) and the tasks they queue. Returns how many ran.
+
+    `run_tasks(later=timedelta(hours=1))` runs the worker as if that much time had passed, so
+    retries queued with `run_after` come due.
+
+    It does the commit's part itself, so do not also run the callbacks with
+    django_capture_on_commit_callbacks(execute=True): they would run twice.
+    """
+
+    def run(*, later: dt.timedelta | None = None) -> int:
+        clock, offset = timezone.now, later or dt.timedelta()
+        handlers = {
+            sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
+        }
+        finished = DBTaskResult.objects.finished().count()
+        try:
+            with (
+                mock.patch("django.utils.timezone.now", side_effect=lambda: clock() + offset),
+                # As Django's test client does around requests: closing "old" connections would
+                # close the test's own, and with it its transaction (on PostgreSQL).
+                mock.patch(f"{db_worker.__name__}.close_old_connections"),
+            ):
+                while (
+                    connections[DEFAULT_DB_ALIAS].run_on_commit
+                    or DBTaskResult.objects.ready().exists()
+                ):
+                    # A task's own on_commit work (queueing mail) waits for the test's
+                    # transaction too: commit again after each pass.
+                    run_commit_callbacks()
+                    call_command(
+                        "db_worker", batch=True, interval=0, startup_delay=False, reload=False
+                    )
+        finally:  # the worker takes over Ctrl-C; give it back to pytest
+            for sig, handler in handlers.items():
+                signal.signal(sig, handler)
+        return DBTaskResult.objects.finished().count() - finished
+
+    return run

@@ -97,9 +97,10 @@ def test_form_errors_are_shown_in_our_layout(client):
     assert "errorlist" in html
 
 
-def test_password_reset_and_change_work(client):
+def test_password_reset_and_change_work(client, run_tasks):
     user = UserFactory()
     client.post(reverse("account_reset_password"), {"email": user.email})
+    run_tasks()
     key_url = last_link("/accounts/password/reset/key/")
     response = client.get(key_url, follow=True)
     audit(response.content.decode())
@@ -123,16 +124,18 @@ def test_password_reset_and_change_work(client):
     user.refresh_from_db()
     assert user.check_password("another passphrase 8")
     # The owner hears about it, in case it was not them.
+    run_tasks()
     assert mail.outbox[-1].to == [user.email]
     assert "password" in mail.outbox[-1].subject.lower()
 
 
-def test_email_change_takes_effect_after_verification(client):
+def test_email_change_takes_effect_after_verification(client, run_tasks):
     user = UserFactory()
     client.force_login(user)
     mail.outbox.clear()
     response = client.post(reverse("account_email"), {"action_add": "", "email": "new@example.com"})
     assert response.status_code == 302
+    run_tasks()
     client.post(last_link("/accounts/confirm-email/"))
     user.refresh_from_db()
     assert user.email == "new@example.com"

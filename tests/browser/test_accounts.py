@@ -21,7 +21,7 @@ def no_sideways_scroll(page: Page) -> None:
 
 
 def test_reader_signs_up_verifies_renames_and_downloads_data(
-    live_server, page: Page, settings, output_path
+    live_server, page: Page, settings, output_path, run_tasks
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     mail.outbox = []
@@ -40,6 +40,7 @@ def test_reader_signs_up_verifies_renames_and_downloads_data(
 
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Verify"))
     expect(page.get_by_role("link", name="Log in")).to_be_visible()  # not signed in yet
+    run_tasks()
     assert len(mail.outbox) == 1
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+", mail.outbox[0].body).group(0)
 

@@ -39,7 +39,9 @@ def comment_item(page: Page, text: str):
     )
 
 
-def test_sign_up_verify_post_reply_edit_delete(live_server, article, page: Page, settings):
+def test_sign_up_verify_post_reply_edit_delete(
+    live_server, article, page: Page, settings, run_tasks
+):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     mail.outbox = []
     page.goto(live_server.url + "/accounts/signup/")
@@ -49,6 +51,7 @@ def test_sign_up_verify_post_reply_edit_delete(live_server, article, page: Page,
     page.get_by_label(re.compile(r"^Password \(again\)")).fill(PASSWORD)
     page.get_by_role("button", name="Sign Up").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Verify"))
+    run_tasks()
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+", mail.outbox[-1].body).group(0)
     page.goto(link)
     page.get_by_role("button", name="Confirm").click()

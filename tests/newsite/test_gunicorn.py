@@ -3,8 +3,9 @@
 import socket
 import subprocess
 import sys
+import time
 
-from benchmarks.harness import ROOT
+from benchmarks.harness import ROOT, free_port
 from tests.newsite.test_settings import run_python
 
 
@@ -26,6 +27,34 @@ def test_a_port_already_served_is_refused_though_workers_share_ports():
         )
     assert result.returncode != 0
     assert f"127.0.0.1:{port} is already served" in result.stderr
+
+
+def test_the_start_up_line_names_the_address_though_only_workers_bind():
+    """With reuse_port the master binds nothing, and gunicorn's own line read
+    "Listening at:  (pid)"; a newcomer should see where to point the browser."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "newsite/gunicorn.conf.py"],
+        cwd=ROOT,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "PORT": str(port),
+            "WEB_CONCURRENCY": "1",
+            "DJANGO_SECRET_KEY": "k" * 50,
+        },
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        with socket.socket() as probe:
+            while probe.connect_ex(("127.0.0.1", port)) and time.monotonic() < deadline:
+                time.sleep(0.1)
+    finally:
+        process.terminate()
+        log = process.communicate(timeout=30)[1]
+    assert f"Listening at: http://127.0.0.1:{port} ({process.pid})" in log
+    assert "Listening at:  (" not in log
 
 
 def test_the_app_gunicorn_preloads_has_every_view_loaded_before_the_fork():

@@ -19,8 +19,10 @@ def user_update_profile(
     *, user: User, display_name: str, notify_on_reply: bool, notify_on_followed: bool
 ) -> User:
     fields = ["notify_on_reply", "notify_on_followed"]
-    if display_name.strip() != user.display_name:
-        # Only a new name renews the pages that show it (comments.signals).
+    # Only a new name renews the pages that show it (comments.signals). Compared with the
+    # stored name: a ModelForm has already set the new one on `user`.
+    stored = User.objects.filter(pk=user.pk).values_list("display_name", flat=True).first()
+    if display_name.strip() != stored:
         fields.append("display_name")
     user.display_name = display_name.strip()
     user.notify_on_reply = notify_on_reply

@@ -24,6 +24,7 @@ def test_reader_signs_up_verifies_renames_and_downloads_data(
     live_server, page: Page, settings, output_path, run_tasks
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SITE_URL = live_server.url  # where mailed links point
     mail.outbox = []
     page.set_viewport_size(PHONE)
     page.goto(live_server.url + "/")

@@ -43,6 +43,7 @@ def test_sign_up_verify_post_reply_edit_delete(
     live_server, article, page: Page, settings, run_tasks
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SITE_URL = live_server.url  # where mailed links point
     mail.outbox = []
     page.goto(live_server.url + "/accounts/signup/")
     page.get_by_label("Email").fill("ada@example.com")

@@ -51,7 +51,7 @@ def links(message) -> list[str]:
     return found
 
 
-def test_mailed_links_use_the_site_url_not_the_request_host():
+def test_mailed_links_use_the_site_url_not_the_request_host(run_tasks):
     """Finding 8: every link in account mail is built on SITE_URL, whatever Host says."""
     UserFactory(email="known@example.com")
     client = forged()
@@ -60,6 +60,7 @@ def test_mailed_links_use_the_site_url_not_the_request_host():
     for email in ("known@example.com", "nobody@example.com"):  # reset link, unknown account
         assert client.post(reverse("account_reset_password"), {"email": email}).status_code == 302
 
+    run_tasks()
     assert [m.to for m in mail.outbox] == [
         ["new@example.com"],
         ["known@example.com"],
@@ -84,7 +85,7 @@ def test_mailed_links_use_the_site_url_not_the_request_host():
     assert "password1" in response.content.decode()
 
 
-def test_confirmation_link_for_an_added_address_uses_the_site_url():
+def test_confirmation_link_for_an_added_address_uses_the_site_url(run_tasks):
     """Finding 8: adding an address mails its confirmation link on SITE_URL too."""
     user = UserFactory(email="reader@example.com")
     client = forged()
@@ -93,6 +94,7 @@ def test_confirmation_link_for_an_added_address_uses_the_site_url():
         reverse("account_email"), {"email": "second@example.com", "action_add": ""}
     )
     assert response.status_code == 302
+    run_tasks()
     (message,) = mail.outbox
     assert message.to == ["second@example.com"]
     assert [link.startswith(f"{SITE_URL}/accounts/confirm-email/") for link in links(message)] == [
@@ -100,10 +102,11 @@ def test_confirmation_link_for_an_added_address_uses_the_site_url():
     ]
 
 
-def test_signup_mail_to_an_unverified_address_carries_no_display_name():
+def test_signup_mail_to_an_unverified_address_carries_no_display_name(run_tasks):
     """Finding 13: the name typed at sign-up is not mailed to the (unverified) address typed
     with it, so sign-up cannot send a stranger the attacker's words."""
     signup(Client(), "victim@example.com", display_name=LURE)
+    run_tasks()
     (message,) = mail.outbox
     assert message.to == ["victim@example.com"]
     text = message.subject + message.body
@@ -114,13 +117,14 @@ def test_signup_mail_to_an_unverified_address_carries_no_display_name():
     assert not EmailAddress.objects.get(email="victim@example.com").verified
 
 
-def test_added_address_confirmation_carries_no_display_name():
+def test_added_address_confirmation_carries_no_display_name(run_tasks):
     """Finding 13: the same for an address added to an account: the account's name is not
     mailed to the new address before it is verified."""
     user = UserFactory(email="reader@example.com", display_name="Act now at evil.example")
     client = Client()
     client.force_login(user)
     client.post(reverse("account_email"), {"email": "stranger@example.com", "action_add": ""})
+    run_tasks()
     (message,) = mail.outbox
     assert message.to == ["stranger@example.com"]
     assert "evil.example" not in message.subject + message.body

@@ -98,17 +98,6 @@ def test_sqlite_runs_in_wal_with_immediate_transactions():
     assert "journal_mode=WAL" in settings.DATABASES["default"]["OPTIONS"]["init_command"]
 
 
-@pytest.mark.django_db
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
-def test_postgresql_plans_a_repeated_query_once():
-    with connection.cursor() as cursor:
-        for _ in range(6):
-            cursor.execute("SELECT count(*) FROM django_site WHERE id = %s", [1])
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        prepared = [row[0] for row in cursor.fetchall()]
-    assert any("django_site" in statement for statement in prepared), prepared
-
-
 def test_collectstatic_writes_hashed_and_compressed_files(tmp_path, settings):
     settings.STATIC_ROOT = tmp_path
     settings.STORAGES = {

@@ -10,6 +10,10 @@ from django.test import Client
 
 from tests.site_pages import build_site, public_paths, reader_paths
 
+CONTROL_PAGE = (
+    '<!doctype html><html lang="en"><head><title>x</title></head>'
+    "<body><blink>x</blink></body></html>"
+)
 VNU = (
     Path(__file__).resolve().parents[2] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 )
@@ -33,6 +37,9 @@ def test_pages_validate_with_the_nu_checker(tmp_path):
             page = tmp_path / f"{label}-{number}.html"
             page.write_bytes(response.content)
             files.append((page, path))
+    # A page with one known error: the checker must find it, or it checked nothing.
+    control = tmp_path / "control.html"
+    control.write_text(CONTROL_PAGE)
     result = subprocess.run(
         [
             "java",
@@ -42,12 +49,18 @@ def test_pages_validate_with_the_nu_checker(tmp_path):
             "json",
             "--errors-only",
             *(str(f) for f, _ in files),
+            str(control),
         ],
         capture_output=True,
         text=True,
         check=False,
     )
-    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    assert result.stderr, f"the checker printed nothing (exit {result.returncode})"
+    messages = json.loads(result.stderr)["messages"]
+    found_control = [m for m in messages if m.get("url", "").endswith("/control.html")]
+    assert found_control, "the checker found no error in the control page"
+    assert all("blink" in m["message"] for m in found_control), found_control
+    messages = [m for m in messages if m not in found_control]
     by_page = {str(f): p for f, p in files}
     problems = [
         f"{by_page.get(m.get('url', '').removeprefix('file:'), m.get('url'))}:"

@@ -15,6 +15,7 @@ HTTP caching, decided here for every response (CacheHeadersMiddleware):
 """
 
 import contextlib
+import functools
 import hashlib
 import logging
 import threading
@@ -22,6 +23,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -29,7 +31,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 
 logger = logging.getLogger(__name__)
 
@@ -121,15 +123,16 @@ def remember_next_publication() -> None:
 # --- reading versions -----------------------------------------------------------------------
 
 
-def current_versions(names: Iterable[str]) -> dict[str, str]:
-    """The current value of each version, in one round trip unless one must be created.
+def current_versions(names: Iterable[str], *, also: str | None = None) -> dict[str, Any]:
+    """The current value of each version, in one round trip unless one must be created, and
+    the entry under the key `also` (a kept page), if any, read in the same round trip.
 
     A scheduled article that went live since renews SITE first. A version missing from the
     cache (never set, evicted, flushed) gets a new value. When the cache answers nothing, each
     version is a new random value: nothing kept is then reused, and the page is rendered afresh.
     """
     names = list(names)
-    found = cache.get_many([NEXT_PUBLICATION, *names])
+    found = cache.get_many([NEXT_PUBLICATION, *names, *([also] if also else [])])
     due = found.pop(NEXT_PUBLICATION, None)
     if due is not None and time.time() >= due:
         _renew(SITE)
@@ -140,7 +143,10 @@ def current_versions(names: Iterable[str]) -> dict[str, str]:
         for name in missing:
             cache.add(name, uuid.uuid4().hex, None)
         found.update(cache.get_many(missing))
-    return {name: found.get(name) or uuid.uuid4().hex for name in names}
+    versions = {name: found.get(name) or uuid.uuid4().hex for name in names}
+    if also:
+        versions[also] = found.get(also)
+    return versions
 
 
 def versions(request: HttpRequest, **names: str) -> dict[str, str]:
@@ -203,9 +209,10 @@ def _keepable(response: HttpResponse) -> bool:
     return response.status_code == 200 and not response.streaming and not response.cookies
 
 
-def _cacheable_page(path: str) -> tuple[list[str], Callable[[HttpRequest], str]] | None:
+@functools.lru_cache(maxsize=4096)
+def _cacheable_page(path: str) -> tuple[tuple[str, ...], Callable[[HttpRequest], str]] | None:
     """The versions a cacheable page at `path` depends on, and its variant; None for any other
-    path."""
+    path. Remembered per path: resolving the URL cost a fifth of a hit's time."""
     try:
         match = resolve(path)
     except Resolver404:
@@ -213,7 +220,7 @@ def _cacheable_page(path: str) -> tuple[list[str], Callable[[HttpRequest], str]]
     depends_on = getattr(match.func, "page_cache_depends_on", None)
     if depends_on is None:
         return None
-    return [SITE, *depends_on(**match.kwargs)], match.func.page_cache_variant
+    return (SITE, *depends_on(**match.kwargs)), match.func.page_cache_variant
 
 
 class PageCacheMiddleware:
@@ -231,15 +238,17 @@ class PageCacheMiddleware:
             return self.get_response(request)
         names, variant = page
 
+        digest = hashlib.sha256(f"{request.path}?{variant(request)}".encode()).hexdigest()
+        key = f"page:{digest}"
         try:
-            request.content_versions = current_versions(names)
-            current = [request.content_versions[name] for name in names]
-            digest = hashlib.sha256(f"{request.path}?{variant(request)}".encode()).hexdigest()
-            key = f"page:{digest}"
-            kept = cache.get(key)
+            # The versions and the kept page, in one round trip.
+            found = current_versions(names, also=key)
         except Exception:
             logger.warning("page cache unavailable; rendering %s", request.path, exc_info=True)
             return self.get_response(request)
+        kept = found.pop(key)
+        request.content_versions = found
+        current = [found[name] for name in names]
         if kept and kept["versions"] == current:
             response = HttpResponse(kept["content"], headers=kept["headers"])
             response["X-Page-Cache"] = "hit"
@@ -247,6 +256,7 @@ class PageCacheMiddleware:
 
         response = self.get_response(request)
         if getattr(response, "shared_cacheable", False):
+            set_response_etag(response)  # kept with the page: a hit need not hash it again
             response["X-Page-Cache"] = "miss"
             entry = {
                 "versions": current,

@@ -1,5 +1,6 @@
 import contextlib
 import datetime as dt
+import shutil
 import signal
 from collections.abc import Callable, Iterator
 from unittest import mock
@@ -153,3 +154,29 @@ def run_tasks() -> Callable[..., int]:
         return DBTaskResult.objects.finished().count() - finished
 
     return run
+
+
+# Playwright drives Debian's chromium (`playwright install` cannot download browsers here), kept
+# off the network: tests/browser/ and tests/scale/test_nginx.py.
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--disable-default-apps",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Debian's chromium is required for browser tests: apt-get install chromium")
+    return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_FLAGS}

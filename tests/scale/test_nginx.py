@@ -15,7 +15,6 @@ import contextlib
 import http.server
 import os
 import re
-import shutil
 import subprocess
 import threading
 import time
@@ -29,7 +28,6 @@ from playwright.sync_api import Browser, expect
 
 from benchmarks.harness import free_port, running_site
 from benchmarks.nginx import CONF, STATIC_ROOT, nginx_binary, nginx_in_front
-from tests.browser.conftest import CHROMIUM_FLAGS
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SITE_NAV = re.compile(r'<nav class="site-nav".*?</nav>', re.DOTALL)
@@ -362,14 +360,6 @@ def test_nginx_keeps_a_page_for_its_s_maxage_then_revalidates_with_its_etag():
 
 
 # Journey 1 in a real Chromium, through nginx.
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("Debian's chromium is required for browser tests: apt-get install chromium")
-    return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_FLAGS}
 
 
 @pytest.mark.browser

@@ -1,11 +1,12 @@
 """The anonymous page cache, and the content versions that invalidate it and page fragments.
 
 A reader without a session cookie gets the same page as every other such reader, so the page is
-rendered once and kept in the shared cache. Each kept page names the content versions it shows:
-"site" (articles, tags, sources, names), "lists" (comment counts on listings) and one per
-article's discussion. A write replaces the versions it affects once its transaction commits, and
-a page kept under older versions is then a miss. Templates key their `{% cache %}` fragments by
-the same versions (`versions()`), so they need no invalidation either.
+rendered once and kept in the shared cache, and a copy in each process's memory. Each kept page
+names the content versions it shows: "site" (articles, tags, sources, names), "lists" (comment
+counts on listings) and one per article's discussion. A write replaces the versions it affects
+once its transaction commits, and a page kept under older versions is then a miss. Templates key
+their `{% cache %}` fragments by the same versions (`versions()`), so they need no invalidation
+either.
 
 HTTP caching, decided here for every response (CacheHeadersMiddleware):
 - a page for a reader without a session may be kept by shared caches (nginx, a CDN) for
@@ -22,11 +23,9 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from functools import wraps
-from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
@@ -123,16 +122,15 @@ def remember_next_publication() -> None:
 # --- reading versions -----------------------------------------------------------------------
 
 
-def current_versions(names: Iterable[str], *, also: str | None = None) -> dict[str, Any]:
-    """The current value of each version, in one round trip unless one must be created, and
-    the entry under the key `also` (a kept page), if any, read in the same round trip.
+def current_versions(names: Iterable[str]) -> dict[str, str]:
+    """The current value of each version, in one round trip unless one must be created.
 
     A scheduled article that went live since renews SITE first. A version missing from the
     cache (never set, evicted, flushed) gets a new value. When the cache answers nothing, each
     version is a new random value: nothing kept is then reused, and the page is rendered afresh.
     """
     names = list(names)
-    found = cache.get_many([NEXT_PUBLICATION, *names, *([also] if also else [])])
+    found = cache.get_many([NEXT_PUBLICATION, *names])
     due = found.pop(NEXT_PUBLICATION, None)
     if due is not None and time.time() >= due:
         _renew(SITE)
@@ -143,10 +141,7 @@ def current_versions(names: Iterable[str], *, also: str | None = None) -> dict[s
         for name in missing:
             cache.add(name, uuid.uuid4().hex, None)
         found.update(cache.get_many(missing))
-    versions = {name: found.get(name) or uuid.uuid4().hex for name in names}
-    if also:
-        versions[also] = found.get(also)
-    return versions
+    return {name: found.get(name) or uuid.uuid4().hex for name in names}
 
 
 def versions(request: HttpRequest, **names: str) -> dict[str, str]:
@@ -191,7 +186,7 @@ def anonymous_page_cache(
     """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @wraps(view)
+        @functools.wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             response = view(request, *args, **kwargs)
             if not has_session(request) and _keepable(response):
@@ -241,14 +236,20 @@ class PageCacheMiddleware:
         digest = hashlib.sha256(f"{request.path}?{variant(request)}".encode()).hexdigest()
         key = f"page:{digest}"
         try:
-            # The versions and the kept page, in one round trip.
-            found = current_versions(names, also=key)
+            request.content_versions = current_versions(names)
+            current = [request.content_versions[name] for name in names]
+            # This process's copy, named by the versions it shows, saves fetching and decoding
+            # the page from the shared cache (a base64 pickle on the database cache); the shared
+            # copy serves the other processes.
+            local_key = ":".join([key, *current])
+            kept = caches["pages"].get(local_key)
+            if kept is None:
+                kept = cache.get(key)
+                if kept and kept["versions"] == current:
+                    caches["pages"].set(local_key, kept, PAGE_TIMEOUT)
         except Exception:
             logger.warning("page cache unavailable; rendering %s", request.path, exc_info=True)
             return self.get_response(request)
-        kept = found.pop(key)
-        request.content_versions = found
-        current = [found[name] for name in names]
         if kept and kept["versions"] == current:
             response = HttpResponse(kept["content"], headers=kept["headers"])
             response["X-Page-Cache"] = "hit"
@@ -265,6 +266,7 @@ class PageCacheMiddleware:
             }
             try:
                 cache.set(key, entry, PAGE_TIMEOUT)
+                caches["pages"].set(local_key, entry, PAGE_TIMEOUT)
             except Exception:
                 logger.warning("page cache unavailable; %s not kept", request.path, exc_info=True)
         return response
@@ -273,8 +275,8 @@ class PageCacheMiddleware:
 class CacheHeadersMiddleware:
     """Who may keep each response, in HTTP's own terms (see the module docstring).
 
-    It sits above the page cache, sessions and authentication, so it sees every response as
-    the reader gets it, kept or not. The ETag is added above it (ConditionalGetMiddleware).
+    It sits just below the page cache, which keeps pages with the headers it gives them, and
+    above sessions and authentication. The ETag is added above both (ConditionalGetMiddleware).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -285,7 +287,7 @@ class CacheHeadersMiddleware:
         if has_session(request) or settings.SESSION_COOKIE_NAME in response.cookies:
             patch_cache_control(response, private=True, no_cache=True)
             patch_vary_headers(response, ["Cookie"])
-        elif response.has_header("X-Page-Cache") or getattr(response, "shared_cacheable", False):
+        elif getattr(response, "shared_cacheable", False):
             patch_cache_control(
                 response, public=True, max_age=0, s_maxage=SHARED_MAX_AGE, must_revalidate=True
             )

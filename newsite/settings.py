@@ -89,10 +89,11 @@ MIDDLEWARE = [
     # ETag from the page's content: a repeat view of an unchanged page is a 304.
     "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous pages kept whole, served before sessions and authentication are touched, with
+    # the headers they were kept with.
+    "newsite.pagecache.PageCacheMiddleware",
     # Who may keep each response: shared caches for readers without a session, else private.
     "newsite.pagecache.CacheHeadersMiddleware",
-    # Anonymous pages kept whole, served before sessions and authentication are touched.
-    "newsite.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -188,6 +189,13 @@ CACHES["fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "fragments",
     "OPTIONS": {"MAX_ENTRIES": 5_000},
+}
+# Each process's copy of the anonymous pages it served (newsite/pagecache.py), named by the
+# versions they show: 15-70 KB each, so at most about 35 MB.
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "pages",
+    "OPTIONS": {"MAX_ENTRIES": 500},
 }
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -44,8 +44,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # Absolute URLs in share links, feeds and e-mails when there is no request to build them from.
 # Without it, the address `make run` serves (PORT is gunicorn's port, newsite/gunicorn.conf.py).
-SITE_URL = os.environ.get(
-    "DJANGO_SITE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+SITE_URL = (
+    os.environ.get("DJANGO_SITE_URL") or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
 ).rstrip("/")
 SITE_NAME = os.environ.get("DJANGO_SITE_NAME", "newsite")
 

@@ -93,7 +93,11 @@ def served(site, tmp_path):
 
 def test_make_run_serves_with_bin_serve():
     recipe = subprocess.run(
-        ["make", "-n", "--no-print-directory", "run"], cwd=ROOT, capture_output=True, text=True, check=True
+        ["make", "-n", "--no-print-directory", "run"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.splitlines()
     assert recipe[-1] == "exec bin/serve"
 

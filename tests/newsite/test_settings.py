@@ -110,3 +110,15 @@ def test_collectstatic_writes_hashed_and_compressed_files(tmp_path, settings):
     assert any(n.endswith(".css.gz") for n in hashed)
     assert any(n.endswith(".css.br") for n in hashed)
     assert settings.WHITENOISE_MAX_AGE == 365 * 24 * 60 * 60
+
+
+@pytest.mark.parametrize(
+    ("site_url", "expected"),
+    [("", "http://127.0.0.1:8001"), ("https://news.example.com/", "https://news.example.com")],
+)
+def test_absolute_urls_follow_the_port_served_unless_a_site_url_is_set(site_url, expected):
+    """`make run PORT=8001` shares, mails and links the address it serves (issue 14, item 4)."""
+    code = "from django.conf import settings as s; print(s.SITE_URL)"
+    env = {"DJANGO_SECRET_KEY": "x" * 50, "PORT": "8001", "DJANGO_SITE_URL": site_url}
+    result = run_python(code, **env)
+    assert result.stdout.strip() == expected, result.stderr

@@ -149,19 +149,15 @@ def mark_for_reader(comments: list[Comment], user, rules: ModerationSettings) ->
             ).values_list("comment_id", flat=True)
         )
     editable_after = timezone.now() - timedelta(minutes=rules.edit_window_minutes)
-    in_window = [
-        comment.pk
-        for comment in comments
-        if user.is_authenticated
-        and comment.author_id == user.pk
-        and not comment.is_deleted
-        and comment.created_at > editable_after
-    ]
-    decided = decided_by_a_moderator(in_window) if in_window else set()
     for comment in comments:
         comment.is_own = user.is_authenticated and comment.author_id == user.pk
         comment.is_liked = comment.pk in liked
-        comment.is_editable = comment.pk in in_window and comment.pk not in decided
+    in_window = {
+        c.pk for c in comments if c.is_own and not c.is_deleted and c.created_at > editable_after
+    }
+    editable = in_window - (decided_by_a_moderator(list(in_window)) if in_window else set())
+    for comment in comments:
+        comment.is_editable = comment.pk in editable
 
 
 def as_single(comment: Comment, user, rules: ModerationSettings) -> Comment:

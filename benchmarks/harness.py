@@ -118,12 +118,13 @@ def new_site(database_url: str, redis_url: str | None) -> Site:
         "PYTHONPATH": str(ROOT),
     }
     if redis_url:
-        env["REDIS_URL"] = redis_url
+        # Its own keys: counters (rate limits) must not carry over from another site or test.
+        env.update(REDIS_URL=redis_url, DJANGO_CACHE_KEY_PREFIX=f"site-{uuid.uuid4().hex[:8]}")
     return Site(env=env, log=Path(tempfile.mkdtemp(prefix="newsite-log-")) / "server.log")
 
 
 def migrate(site: Site) -> None:
-    """Migrate an empty database, timed: one of the cold-start figures."""
+    """Migrate an empty database, timed."""
     started = time.perf_counter()
     site.manage("migrate", "--noinput", "-v0")
     site.timings["migrate"] = time.perf_counter() - started

@@ -156,7 +156,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "newsite",
+            # Several sites (or test runs) can share one Redis database under their own prefixes.
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX") or "newsite",
             "OPTIONS": {
                 # Everything in the cache can be rebuilt: with Redis away the site carries on,
                 # slower, and logs each failure. Rate limits then fail open.

@@ -47,6 +47,10 @@ class ArticleFactory(factory.django.DjangoModelFactory):
             self.sources.set(extracted)
 
 
+# Every factory-made reader's password.
+PASSWORD = "correct horse battery"
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     """A reader who can sign in: usable password "correct horse battery", verified address.
 
@@ -60,7 +64,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"reader{n}")
     email = factory.Sequence(lambda n: f"reader{n}@example.com")
     display_name = factory.Sequence(lambda n: f"Reader {n}")
-    password = factory.django.Password("correct horse battery")
+    password = factory.django.Password(PASSWORD)
 
     @factory.post_generation
     def verified(self, create, extracted, **kwargs):

@@ -5,6 +5,8 @@ import os
 
 import pytest
 
+from tests.factories import ArticleFactory, relaxed_moderation
+
 # The sync Playwright API runs an event loop in the test thread; live_server's ORM use is safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -21,3 +23,10 @@ def output_path(request, pytestconfig):
     folder = pytestconfig.rootpath / pytestconfig.getoption("--output") / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     return lambda name: str(folder / f"{request.node.name}-{name}")
+
+
+@pytest.fixture
+def article(live_server):
+    """An article readers can comment on at once (first comments are not held)."""
+    relaxed_moderation()
+    return ArticleFactory(title="Ports reopen after the storm")

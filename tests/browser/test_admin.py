@@ -11,11 +11,10 @@ from playwright.sync_api import Page, expect
 from articles.models import Article
 from comments.models import Comment
 from newsroom.roles import EDITORS, MODERATORS
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import PASSWORD, ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "correct horse battery"
 SEED_FILE = settings.BASE_DIR / "seeds" / "000_bdaed668570d60b1.txt"
 BROKEN_SEED = settings.BASE_DIR / "tests" / "seed_fixtures" / "no_body.txt"
 SEED_TITLE = "The Japanese government will reportedly stop buying Huawei and ZTE devices"

@@ -10,17 +10,9 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from comments.models import Comment, ModerationSettings
 from comments.services import comment_create
-from tests.factories import ArticleFactory, UserFactory, relaxed_moderation
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def article(live_server):
-    relaxed_moderation()
-    return ArticleFactory(title="Ports reopen after the storm")
 
 
 def sign_in(context: BrowserContext, live_server, user) -> None:

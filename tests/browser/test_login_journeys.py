@@ -5,17 +5,9 @@ signed-in reader is private."""
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.factories import ArticleFactory, UserFactory, relaxed_moderation
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def article(live_server):
-    relaxed_moderation()
-    return ArticleFactory(title="Ports reopen after the storm")
 
 
 @pytest.fixture

@@ -189,7 +189,7 @@ def anonymous_page_cache(
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             response = view(request, *args, **kwargs)
-            if not has_session(request) and _keepable(response):
+            if not has_session(request):
                 response.shared_cacheable = True
             return response
 
@@ -200,8 +200,15 @@ def anonymous_page_cache(
     return decorator
 
 
-def _keepable(response: HttpResponse) -> bool:
-    return response.status_code == 200 and not response.streaming and not response.cookies
+def is_shareable(response: HttpResponse) -> bool:
+    """A page of a cacheable view, for a reader without a session, that sets no cookie on the
+    way out (a CSRF token, a message, a new session would make it one reader's page)."""
+    return (
+        getattr(response, "shared_cacheable", False)
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+    )
 
 
 @functools.lru_cache(maxsize=4096)
@@ -256,7 +263,7 @@ class PageCacheMiddleware:
             return response
 
         response = self.get_response(request)
-        if getattr(response, "shared_cacheable", False):
+        if is_shareable(response):
             set_response_etag(response)  # kept with the page: a hit need not hash it again
             response["X-Page-Cache"] = "miss"
             entry = {
@@ -287,7 +294,7 @@ class CacheHeadersMiddleware:
         if has_session(request) or settings.SESSION_COOKIE_NAME in response.cookies:
             patch_cache_control(response, private=True, no_cache=True)
             patch_vary_headers(response, ["Cookie"])
-        elif getattr(response, "shared_cacheable", False):
+        elif is_shareable(response):
             patch_cache_control(
                 response, public=True, max_age=0, s_maxage=SHARED_MAX_AGE, must_revalidate=True
             )

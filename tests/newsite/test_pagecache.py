@@ -141,3 +141,24 @@ def test_after_login_the_anonymous_etag_no_longer_matches(client, article):
     response = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200
     assert b"Ada" in response.content
+
+
+def test_a_page_that_sets_a_cookie_is_neither_kept_nor_shared(client, article, monkeypatch):
+    """Were a page for a reader without a session ever to set a cookie on the way out (here a
+    CSRF token, which the middleware below the view adds), it would be that reader's page."""
+    from django.middleware.csrf import get_token
+
+    from articles.views import ArticleDetailView
+
+    render = ArticleDetailView.render_to_response
+
+    def render_with_a_token(self, context, **kwargs):
+        get_token(self.request)
+        return render(self, context, **kwargs)
+
+    monkeypatch.setattr(ArticleDetailView, "render_to_response", render_with_a_token)
+    for _ in range(2):
+        response = client.get(article.get_absolute_url())
+        assert "csrftoken" in response.cookies
+        assert not response.has_header("X-Page-Cache")
+        assert "public" not in response.get("Cache-Control", "")

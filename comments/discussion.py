@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,6 +23,7 @@ from articles.models import Article
 from .drafts import read_draft
 from .forms import CommentForm
 from .models import Comment, CommentLike, ModerationSettings, ThreadSubscription
+from .record import discussion_record, median_wait_text
 from .services import CommentError, comments_open, decided_by_a_moderator, ensure_can_post
 
 COMMENTS_PER_PAGE = 20
@@ -225,4 +227,7 @@ def discussion_context(
         "comment_post_refusal": post_refusal,
         "comment_login_url": login_url_for(article),
         "following_thread": following,
+        # Called by the template only where it shows them: kept in the cache, not queried.
+        "discussion_record": partial(discussion_record, article),
+        "review_wait": median_wait_text,
     }

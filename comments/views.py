@@ -32,6 +32,7 @@ from .drafts import clear_draft, is_cross_site, store_draft
 from .forms import CommentEditForm, CommentForm, CommentReportForm
 from .models import Comment, ModerationSettings, ThreadSubscription
 from .notifications import KIND_FOLLOW, KIND_REPLY, read_unsubscribe_token
+from .record import MONTHS_SHOWN, median_wait_text, monthly_record
 
 logger = logging.getLogger(__name__)
 # Drafts one network address may leave per minute before logging in.
@@ -187,7 +188,11 @@ def comment_create(request: HttpRequest, article_id: int) -> HttpResponse:
     if wants_fragment(request):
         return render_comment(request, comment, status=201)
     if not comment.is_published:
-        messages.info(request, f"Your comment is awaiting moderation. {comment.moderation_reason}")
+        messages.info(
+            request,
+            f"Your comment is awaiting moderation. {comment.moderation_reason} "
+            f"Reviews currently take {median_wait_text()} (the median over the last 7 days).",
+        )
     return redirect(comment.get_absolute_url())
 
 
@@ -373,4 +378,18 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         request,
         "comments/unsubscribe.html",
         {"kind": payload["k"], "article": article, "done": done, "token": token},
+    )
+
+
+@pagecache.anonymous_page_cache(lambda: [pagecache.LISTS])
+def moderation_record(request: HttpRequest) -> HttpResponse:
+    """/moderation/: the site's moderation in numbers, per month, without names."""
+    return render(
+        request,
+        "comments/moderation_record.html",
+        {
+            "months": monthly_record(),
+            "months_shown": MONTHS_SHOWN,
+            "median_wait": median_wait_text(),
+        },
     )

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from comments.views import moderation_record
 from newsite.views import healthz
 
 # The admin signs in through allauth's login page, so its rate limits and checks apply there too.
@@ -15,6 +16,7 @@ urlpatterns = [
         TemplateView.as_view(template_name="pages/accessibility.html"),
         name="accessibility",
     ),
+    path("moderation/", moderation_record, name="moderation-record"),
     path("admin/", admin.site.urls),
     path("accounts/profile/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -34,6 +34,7 @@ def public_paths(article) -> list[str]:
         Source.objects.get(name="Reuters").get_absolute_url(),
         "/search/?q=Huawei",
         "/accessibility/",
+        "/moderation/",
         "/accounts/login/",
         "/accounts/signup/",
         "/accounts/password/reset/",

@@ -24,8 +24,9 @@ ANONYMOUS = 7
 # Those, and the reader (1), their verified address (1), whether they follow the discussion (1)
 # and what they like on the page (1); their session is read from the cache.
 SIGNED_IN = ANONYMOUS + 4
-# With no fragment kept: also related stories (1).
-NOTHING_CACHED = ANONYMOUS + 1
+# With nothing kept at all: also related stories (1), and the discussion's moderation record
+# (its counts, and its reviews of the last 7 days: 2), which is then kept for 5 minutes.
+NOTHING_CACHED = ANONYMOUS + 1 + 2
 
 
 def make_discussion(article, total: int, authors) -> None:

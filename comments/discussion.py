@@ -132,6 +132,19 @@ def _published_reply_by_staff() -> Exists:
     )
 
 
+def shown_to_everyone(comments, article: Article):
+    """Of an article's counted `comments`, those every reader may see, for pages and feeds
+    that show comments outside the discussion (structured data, the comment feed): in Q&A
+    mode, answered questions and staff answers only."""
+    if not article.is_qa:
+        return comments
+    return comments.filter(
+        Q(parent__isnull=True, author__is_staff=True)
+        | Q(parent__isnull=True) & _published_reply_by_staff()
+        | Q(parent__isnull=False, author__is_staff=True)
+    )
+
+
 def _top_level(article: Article, user, *, view: str):
     """The comments a page of this view lists at its top level, before sorting."""
     comments = Comment.objects.filter(article=article).select_related("author")

@@ -165,6 +165,34 @@ def test_editors_set_the_byline_in_the_article_form(admin_client, jane, kenji):
     assert [b["name"] for b in article.bylines] == ["Kenji Sato", "Jane Doe"]
 
 
+def test_an_editor_sets_bylines_and_edits_bios_but_links_no_account(client, jane):
+    from django.contrib.auth.models import Group
+
+    from newsroom.roles import EDITORS
+    from tests.admin.test_articles_admin import form_data
+
+    editor = UserFactory(is_staff=True)
+    editor.groups.add(Group.objects.get(name=EDITORS))
+    client.force_login(editor)
+    article = ArticleFactory()
+    data = form_data(
+        article,
+        **{
+            "bylined-TOTAL_FORMS": "1",
+            "bylined-0-author": str(jane.pk),
+            "bylined-0-position": "0",
+        },
+    )
+    response = client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert [b["name"] for b in article.bylines] == ["Jane Doe"]
+    change = client.get(reverse("admin:articles_author_change", args=[jane.pk])).content.decode()
+    assert 'name="bio"' in change
+    assert 'name="user"' not in change  # shown, not editable
+    assert client.get(reverse("admin:articles_author_add")).status_code == 403
+
+
 def test_author_autocomplete_for_the_byline(admin_client, jane):
     response = admin_client.get(
         reverse("admin:autocomplete"),

@@ -223,6 +223,17 @@ def test_qa_readers_cannot_reply_but_staff_answer(qa, reader, staff):
     assert post(article, reader, "A new question?").is_published
 
 
+def test_qa_reply_page_offers_readers_no_form(client, qa, reader, staff):
+    _, _, waiting = qa
+    client.force_login(reader)
+    html = client.get(reverse("comments:reply", args=[waiting.pk])).content.decode()
+    assert "Ask your own question" in html
+    assert 'class="comment-form"' not in html
+    client.force_login(staff)
+    html = client.get(reverse("comments:reply", args=[waiting.pk])).content.decode()
+    assert 'class="comment-form"' in html
+
+
 def test_qa_anonymous_readers_see_answered_questions_and_staff_answers_only(qa):
     article, _, _ = qa
     for _ in range(2):  # rendered, then from the page cache

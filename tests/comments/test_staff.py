@@ -139,6 +139,20 @@ def test_badges_and_bylines_cost_no_query(
     assert html.count(STAFF_BADGE) == 3
 
 
+@pytest.mark.parametrize(("view", "expected"), [("staff", ANONYMOUS), ("picks", ANONYMOUS - 1)])
+def test_views_cost_what_the_whole_discussion_costs(
+    client, discussion, article, desk, moderator, page_queries, view, expected
+):
+    """The staff view is the discussion's two queries with a filter; the picks view needs no
+    replies query. Neither grows with the discussion (no query per thread or per pick)."""
+    for number in range(3):
+        comment = post(article, desk, f"Staff note {number}")
+        services.comment_set_pinned(comment=comment, pinned=True, moderator=moderator)
+    url = discussion(500, client)
+    sql = sql_for_page(client, f"{url}?view={view}", page_queries)
+    assert len(sql) == expected, "\n".join(sql)
+
+
 # --- views -------------------------------------------------------------------------------------
 
 

@@ -46,12 +46,20 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "notify_on_reply", "notify_on_followed"]
+        fields = [
+            "display_name",
+            "notify_on_reply",
+            "notify_on_staff_reply",
+            "notify_on_pick",
+            "notify_on_followed",
+        ]
         labels = {
             "notify_on_reply": "E-mail me when someone replies to my comment",
+            "notify_on_staff_reply": "E-mail me when the newsroom replies to my comment",
+            "notify_on_pick": "E-mail me when my comment becomes an editors’ pick",  # noqa: RUF001
             "notify_on_followed": "E-mail me about new comments in threads I follow",
         }
-        help_texts = {"notify_on_reply": "", "notify_on_followed": ""}
+        help_texts = dict.fromkeys(fields[1:], "")
 
 
 class DeleteAccountForm(forms.Form):

@@ -19,6 +19,13 @@ class User(AbstractUser):
     notify_on_followed = models.BooleanField(
         default=True, help_text="E-mail this person about new comments in threads they follow."
     )
+    notify_on_staff_reply = models.BooleanField(
+        default=True,
+        help_text="E-mail this person when a journalist or moderator replies to their comment.",
+    )
+    notify_on_pick = models.BooleanField(
+        default=True, help_text="E-mail this person when their comment becomes an editors' pick."
+    )
     # Enforced by the comments service, whatever form or endpoint a post arrives through.
     posting_suspended_until = models.DateTimeField(
         null=True, blank=True, help_text="This person cannot comment until this moment."

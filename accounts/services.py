@@ -16,9 +16,23 @@ from .models import User
 
 
 def user_update_profile(
-    *, user: User, display_name: str, notify_on_reply: bool, notify_on_followed: bool
+    *,
+    user: User,
+    display_name: str,
+    notify_on_reply: bool,
+    notify_on_followed: bool,
+    notify_on_staff_reply: bool | None = None,
+    notify_on_pick: bool | None = None,
 ) -> User:
+    """Name and e-mail settings from the profile page (a setting left as None is kept)."""
     fields = ["notify_on_reply", "notify_on_followed"]
+    for name, value in (
+        ("notify_on_staff_reply", notify_on_staff_reply),
+        ("notify_on_pick", notify_on_pick),
+    ):
+        if value is not None:
+            setattr(user, name, value)
+            fields.append(name)
     # Only a new name renews the pages that show it (comments.signals). Compared with the
     # stored name: a ModelForm has already set the new one on `user`.
     stored = User.objects.filter(pk=user.pk).values_list("display_name", flat=True).first()
@@ -82,6 +96,8 @@ def user_export_data(*, user: User) -> dict[str, Any]:
             "last_login": user.last_login.isoformat() if user.last_login else None,
             "notify_on_reply": user.notify_on_reply,
             "notify_on_followed": user.notify_on_followed,
+            "notify_on_staff_reply": user.notify_on_staff_reply,
+            "notify_on_pick": user.notify_on_pick,
         },
         "email_addresses": [
             {"email": address.email, "verified": address.verified, "primary": address.primary}

@@ -23,12 +23,13 @@ from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from .models import Article, Source, Tag
+from .models import Article, ArticleAuthor, Author, Source, Tag
 from .services import (
     ImportReport,
     Outcome,
     article_publish,
     article_set_comments_open,
+    article_set_discussion,
     article_unpublish,
     import_seed_uploads,
 )
@@ -48,6 +49,98 @@ class SourceAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     # Django 6 makes https the default scheme; say so now (and silence the deprecation).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    """Bylines: a staff account's public name, page address and bio. Editors pick authors on
+    an article from these (autocomplete)."""
+
+    list_display = ("name", "slug", "user")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("user",)
+    list_select_related = ("user",)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Which account writes as an author is a superuser's call (editors cannot see accounts).
+        return () if request.user.is_superuser else ("user",)
+
+
+class ArticleAuthorInline(admin.TabularInline):
+    model = ArticleAuthor
+    autocomplete_fields = ("author",)
+    fields = ("author", "position")
+    extra = 0
+    verbose_name = "author"
+    verbose_name_plural = "Byline"
+
+
+_KEEP, _ON, _OFF = "", "on", "off"
+
+
+class DiscussionSettingsForm(forms.Form):
+    """What the "Change discussion settings" action sets on every selected article; each
+    setting left at "keep" stays as it is on each."""
+
+    SWITCH = [(_KEEP, "Keep as it is"), (_ON, "On"), (_OFF, "Off")]
+    is_premoderated = forms.ChoiceField(
+        label="Pre-moderate every comment", choices=SWITCH, required=False
+    )
+    is_link_hold = forms.ChoiceField(
+        label="Hold comments with links", choices=SWITCH, required=False
+    )
+    is_qa = forms.ChoiceField(label="Q&A mode", choices=SWITCH, required=False)
+    close = forms.ChoiceField(
+        label="Closing time",
+        choices=[
+            (_KEEP, "Keep as it is"),
+            (_ON, "Close at the time below"),
+            (_OFF, "No closing time"),
+        ],
+        required=False,
+    )
+    comments_close_at = forms.DateTimeField(
+        label="Close comments at",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="In the site's time zone.",
+    )
+    change_texts = forms.BooleanField(
+        label="Replace the prompt and the closed message with these (empty removes them)",
+        required=False,
+    )
+    comment_prompt = forms.CharField(
+        label="Prompt above the comment box",
+        max_length=Article._meta.get_field("comment_prompt").max_length,
+        required=False,
+    )
+    comments_closed_message = forms.CharField(
+        label="Message once closed",
+        max_length=Article._meta.get_field("comments_closed_message").max_length,
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("close") == _ON and not data.get("comments_close_at"):
+            self.add_error("comments_close_at", "Give the time comments close.")
+        return data
+
+    def changes(self) -> dict:
+        """The settings to write, as article_set_discussion takes them."""
+        data, changes = self.cleaned_data, {}
+        for name in ("is_premoderated", "is_link_hold", "is_qa"):
+            if data[name] != _KEEP:
+                changes[name] = data[name] == _ON
+        if data["close"] != _KEEP:
+            changes["comments_close_at"] = (
+                data["comments_close_at"] if data["close"] == _ON else None
+            )
+        if data["change_texts"]:
+            changes["comment_prompt"] = data["comment_prompt"]
+            changes["comments_closed_message"] = data["comments_closed_message"]
+        return changes
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -158,8 +251,19 @@ class ArticleAdmin(VersionAdmin):
         "source_names",
         "comment_count",
         "comments_open",
+        "discussion",
     )
-    list_filter = (PublicationFilter, "status", "comments_open", "tags", "sources", "published_at")
+    list_filter = (
+        PublicationFilter,
+        "status",
+        "comments_open",
+        "is_premoderated",
+        "is_qa",
+        "tags",
+        "sources",
+        "authors",
+        "published_at",
+    )
     search_fields = ("title", "summary", "slug")
     date_hierarchy = "published_at"
     list_per_page = 50
@@ -169,6 +273,20 @@ class ArticleAdmin(VersionAdmin):
     fieldsets = (
         (None, {"fields": ("title", "slug", "summary", "body")}),
         ("Publishing", {"fields": ("status", "published_at", "comments_open")}),
+        (
+            "Discussion",
+            {
+                "description": "For sensitive stories. Readers see these above the comment box.",
+                "fields": (
+                    "is_premoderated",
+                    "is_link_hold",
+                    "is_qa",
+                    "comment_prompt",
+                    "comments_close_at",
+                    "comments_closed_message",
+                ),
+            },
+        ),
         ("Topics", {"fields": ("tags", "sources")}),
         (
             "Record",
@@ -178,7 +296,8 @@ class ArticleAdmin(VersionAdmin):
             },
         ),
     )
-    actions = ("publish", "unpublish", "close_comments", "reopen_comments")
+    inlines = (ArticleAuthorInline,)
+    actions = ("publish", "unpublish", "close_comments", "reopen_comments", "set_discussion")
     change_list_template = "admin/articles/article/change_list.html"
     object_history_template = "admin/articles/article/object_history.html"
     history_latest_first = True
@@ -197,6 +316,20 @@ class ArticleAdmin(VersionAdmin):
         if obj.status == Article.Status.PUBLISHED and not obj.is_published:
             return "Scheduled"
         return obj.get_status_display()
+
+    @admin.display(description="Discussion")
+    def discussion(self, obj: Article) -> str:
+        settings = [
+            label
+            for label, on in (
+                ("pre-moderated", obj.is_premoderated),
+                ("links held", obj.is_link_hold),
+                ("Q&A", obj.is_qa),
+                ("closes at a set time", obj.comments_close_at is not None),
+            )
+            if on
+        ]
+        return ", ".join(settings) or "—"
 
     @admin.display(description="Tags")
     def tag_names(self, obj: Article) -> str:
@@ -262,6 +395,38 @@ class ArticleAdmin(VersionAdmin):
             "reopened to comments",
             "Comments reopened.",
         )
+
+    @admin.action(description="Change discussion settings of selected articles…")
+    def set_discussion(self, request, queryset):
+        """An intermediate page (as Django's delete confirmation): the settings to set, then
+        each article through article_set_discussion."""
+        if "apply" in request.POST:
+            form = DiscussionSettingsForm(request.POST)
+            if form.is_valid():
+                changes = form.changes()
+                if not changes:
+                    self.message_user(request, "Nothing to change.", messages.WARNING)
+                    return None
+                self._apply(
+                    request,
+                    queryset,
+                    lambda a: article_set_discussion(article=a, **changes),
+                    "updated (discussion settings)",
+                    "Discussion settings changed.",
+                )
+                return None
+        else:
+            form = DiscussionSettingsForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Change discussion settings",
+            "form": form,
+            "articles": queryset,
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/articles/article/set_discussion.html", context)
 
     # --- versions: a baseline before the first change, one more before a delete ----------------
 

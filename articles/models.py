@@ -1,6 +1,9 @@
 import hashlib
 import json
+from functools import cached_property
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -35,6 +38,41 @@ class Source(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:source", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    """A journalist's public byline: a staff account's name, address and short bio."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="author_profile",
+        limit_choices_to={"is_staff": True},
+        help_text="The staff account that writes as this author (comments get the Author badge).",
+    )
+    name = models.CharField(max_length=100, help_text="The name shown in bylines.")
+    slug = models.SlugField(
+        max_length=110, unique=True, help_text="The author page's address: /authors/<slug>/."
+    )
+    bio = models.TextField(
+        max_length=600, blank=True, help_text="One or two sentences shown on the author page."
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if self.user_id and not self.user.is_staff:
+            raise ValidationError(
+                {"user": "Authors are staff accounts: tick “Staff status” first."}
+            )
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -73,6 +111,49 @@ class Article(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     comments_open = models.BooleanField(default=True)
+    # Per-story discussion settings (comments.services enforces them; the page shows them).
+    is_premoderated = models.BooleanField(
+        "pre-moderate comments",
+        default=False,
+        help_text="Hold every reader's comment until a moderator publishes it (sensitive stories).",
+    )
+    is_link_hold = models.BooleanField(
+        "hold comments with links",
+        default=False,
+        help_text="Hold readers' comments that contain a link until a moderator publishes them.",
+    )
+    is_qa = models.BooleanField(
+        "Q&A mode",
+        default=False,
+        help_text=(
+            "Readers ask questions and only staff answer: under each question only staff "
+            "replies are shown, and a question without an answer is seen only by its author "
+            "and staff."
+        ),
+    )
+    comments_close_at = models.DateTimeField(
+        "close comments at",
+        null=True,
+        blank=True,
+        help_text="Comments close at this moment (empty: they stay open as usual).",
+    )
+    comments_closed_message = models.CharField(
+        "message once closed",
+        max_length=300,
+        blank=True,
+        help_text="Shown in place of the comment box once comments are closed.",
+    )
+    comment_prompt = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Shown above the comment box, e.g. “We want to hear from readers in Japan…”.",
+    )
+    authors = models.ManyToManyField(
+        Author, through="ArticleAuthor", blank=True, related_name="articles"
+    )
+    # The authors as pages show them ([{"name", "slug", "user"}]), kept from `authors` by
+    # articles.signals so bylines and comment badges cost no query.
+    bylines = models.JSONField(default=list, blank=True, editable=False)
     # Maintained by the comments service so listings need no join or count query.
     comment_count = models.PositiveIntegerField(default=0, editable=False)
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
@@ -104,6 +185,15 @@ class Article(models.Model):
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
 
+    @property
+    def is_closed_by_time(self) -> bool:
+        return self.comments_close_at is not None and self.comments_close_at <= timezone.now()
+
+    @cached_property
+    def author_user_ids(self) -> frozenset[int]:
+        """The accounts of this article's authors: their comments get the "Author" badge."""
+        return frozenset(byline["user"] for byline in self.bylines)
+
     def content_digest(self) -> str:
         """Digest of what an import writes; differs from seed_digest once an editor changes it."""
         return content_digest(
@@ -112,13 +202,43 @@ class Article(models.Model):
             body=self.body,
             tags=sorted(t.name for t in self.tags.all()),
             sources=sorted(s.name for s in self.sources.all()),
+            authors=[byline["name"] for byline in self.bylines],
         )
 
 
-def content_digest(*, title: str, summary: str, body: str, tags, sources) -> str:
-    payload = json.dumps(
-        {"title": title, "summary": summary, "body": body, "tags": tags, "sources": sources},
-        sort_keys=True,
-        ensure_ascii=False,
-    )
+def content_digest(*, title: str, summary: str, body: str, tags, sources, authors=()) -> str:
+    fields = {"title": title, "summary": summary, "body": body, "tags": tags, "sources": sources}
+    if authors:  # only then: digests of seeds without authors stay as they were
+        fields["authors"] = list(authors)
+    payload = json.dumps(fields, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()
+
+
+class ArticleAuthor(models.Model):
+    """An author on an article's byline, in the order the byline names them."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylined")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylined")
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Bylines name authors from the lowest number up."
+    )
+
+    class Meta:
+        ordering = ["article", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="article_author_once")
+        ]
+        verbose_name = "byline"
+
+    def __str__(self) -> str:
+        return f"{self.author_id} on {self.article_id}"
+
+
+def byline_of(article_id: int) -> list[dict]:
+    """The bylines an article stores, read from its authors in order."""
+    return [
+        {"name": name, "slug": slug, "user": user_id}
+        for name, slug, user_id in ArticleAuthor.objects.filter(article_id=article_id)
+        .order_by("position", "id")
+        .values_list("author__name", "author__slug", "author__user_id")
+    ]

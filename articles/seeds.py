@@ -5,8 +5,14 @@ Two formats are accepted:
 * scraped plain text (see seeds/000_*.txt and ARCHITECTURE.md): title, an optional
   "A / B / C" category line, stray page headlines, a standfirst, body paragraphs, a call to
   action, "Source:" lines and page chrome;
-* Markdown with YAML front matter (title, tags, sources, published_at, summary, slug) for
-  seeds that editors write by hand.
+* Markdown with YAML front matter (title, tags, sources, published_at, summary, slug,
+  authors) for seeds that editors write by hand.
+
+Authors are named only in front matter, never guessed from scraped text (a "By …" line is as
+likely to be a quotation as a byline): `authors: Jane Doe` or a list, `authors: [Jane Doe,
+Kenji Sato]`, each the name or the slug of an author that exists (Articles > Authors); the
+byline keeps their order. The import refuses a name it does not know rather than invent a
+staff account.
 
 Nothing is lost silently: every line the parser drops is listed in ParsedArticle.dropped.
 """
@@ -27,6 +33,7 @@ SEED_SUFFIXES = (".txt", ".md", ".markdown")
 # More tags or sources than this is a scrape gone wrong (or an attack), not an article.
 MAX_TAGS = 20
 MAX_SOURCES = 20
+MAX_AUTHORS = 10
 
 # Page furniture that scrapes pick up around the article.
 CHROME_LINES = frozenset(
@@ -66,6 +73,7 @@ class ParsedArticle:
     sources: tuple[str, ...] = ()
     published_at: dt.datetime | None = None
     slug: str = ""
+    authors: tuple[str, ...] = ()
     has_call_to_action: bool = False
     dropped: tuple[str, ...] = field(default=(), compare=False)
 
@@ -83,6 +91,7 @@ class ParsedArticle:
             body=self.body,
             tags=sorted(self.tags),
             sources=sorted(self.sources),
+            authors=self.authors,
         )
 
 
@@ -257,7 +266,7 @@ def _parse_front_matter(text: str, *, name: str) -> ParsedArticle:
         raise SeedError(name, f"front matter: {problem}", line) from exc
     if not isinstance(meta, dict):
         raise SeedError(name, "front matter must be a mapping of field: value", 2)
-    known = {"title", "tags", "sources", "published_at", "summary", "slug"}
+    known = {"title", "tags", "sources", "published_at", "summary", "slug", "authors"}
     if unknown := sorted(set(map(str, meta)) - known):
         raise SeedError(name, f"unknown front matter field(s): {', '.join(unknown)}", 2)
 
@@ -286,6 +295,9 @@ def _parse_front_matter(text: str, *, name: str) -> ParsedArticle:
         ),
         published_at=_datetime(meta.get("published_at"), name=name),
         slug=slug,
+        authors=_name_list(
+            meta.get("authors"), separator=",", kind="author", name=name, lines=lines
+        ),
     )
 
 
@@ -324,22 +336,23 @@ def _load_front_matter(head: str) -> tuple[object, dict[str, int]]:
 @cache
 def field_limits() -> dict[str, int]:
     """The models' own max_length for what a seed sets (read late: the models import us)."""
-    from articles.models import Article, Source, Tag
+    from articles.models import Article, Author, Source, Tag
 
     return {
         "title": Article._meta.get_field("title").max_length,
         "slug": Article._meta.get_field("slug").max_length,
         "tag": Tag._meta.get_field("name").max_length,
         "source": Source._meta.get_field("name").max_length,
+        "author": Author._meta.get_field("name").max_length,
     }
 
 
 def _add_names(
     names: list[str], new: Iterable[str], *, kind: str, name: str, line: int | None
 ) -> None:
-    """Append the new names not already there: at most MAX_TAGS tags (MAX_SOURCES sources),
-    each within its model's max_length. Stops at the first name too many."""
-    cap = MAX_TAGS if kind == "tag" else MAX_SOURCES
+    """Append the new names not already there: at most MAX_TAGS tags (MAX_SOURCES sources,
+    MAX_AUTHORS authors), each within its model's max_length. Stops at the first one too many."""
+    cap = {"tag": MAX_TAGS, "source": MAX_SOURCES, "author": MAX_AUTHORS}[kind]
     limit = field_limits()[kind]
     seen = set(names)
     for text in new:

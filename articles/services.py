@@ -1,5 +1,6 @@
 """Writes for articles: the seed import used by `load_seeds` (and later the admin upload)."""
 
+import dataclasses
 import datetime
 import enum
 import itertools
@@ -11,13 +12,14 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
 from newsite import pagecache
 
-from .models import Article, Source, Tag
+from .models import Article, ArticleAuthor, Author, Source, Tag
 from .seeds import MAX_SEED_BYTES, ParsedArticle, SeedError, read_seed_file, too_large_message
 
 
@@ -92,6 +94,9 @@ def article_import(*, parsed: ParsedArticle, force: bool = False) -> tuple[Outco
     An article an editor changed since its last import is left alone unless `force` is set.
     A seed without a date is published at its first import and never re-dated later.
     """
+    authors = _authors_named(parsed.authors)
+    if authors:  # named by slug or in any case, stored (and compared) as their bylines read
+        parsed = dataclasses.replace(parsed, authors=tuple(a.name for a in authors))
     existing = Article.objects.prefetch_related("tags", "sources")
     article = existing.filter(seed_file=parsed.name).first()
     if article is None and parsed.slug:
@@ -134,7 +139,68 @@ def article_import(*, parsed: ParsedArticle, force: bool = False) -> tuple[Outco
     else:
         article.tags.set(tags)
         article.sources.set(sources)
+    if authors or article.bylines:
+        article_set_authors(article=article, authors=authors)
     return outcome, article
+
+
+def _authors_named(names: Iterable[str]) -> list[Author]:
+    """The authors a seed names, by name or slug in any letter case; an unknown one is an
+    error (a seed never creates a staff account)."""
+    names = list(names)
+    if not names:
+        return []
+    lowered = [n.lower() for n in names]
+    known = Author.objects.annotate(lowered_name=Lower("name"), lowered_slug=Lower("slug"))
+    found = {}
+    for author in known.filter(Q(lowered_name__in=lowered) | Q(lowered_slug__in=lowered)):
+        found.setdefault(author.lowered_name, author)
+        found.setdefault(author.lowered_slug, author)
+    if unknown := [n for n in names if n.lower() not in found]:
+        raise ValidationError(
+            {
+                "authors": f"no author named {', '.join(map(repr, unknown))}: add them under "
+                "Articles > Authors first"
+            }
+        )
+    return list(dict.fromkeys(found[n] for n in lowered))
+
+
+def article_set_authors(*, article: Article, authors: Iterable[Author]) -> Article:
+    """Name these authors on the article's byline, in this order (articles.signals keeps
+    `bylines` and the cached pages in step)."""
+    authors = list(dict.fromkeys(authors))
+    for author in authors:
+        author.full_clean(validate_unique=False, validate_constraints=False)
+    with transaction.atomic():
+        ArticleAuthor.objects.filter(article=article).delete()
+        for position, author in enumerate(authors):
+            ArticleAuthor(article=article, author=author, position=position).save()
+    article.refresh_from_db(fields=["bylines"])
+    return article
+
+
+# What editors may set per story, and what they may set it to (see Article's help texts).
+DISCUSSION_SETTINGS = (
+    "is_premoderated",
+    "is_link_hold",
+    "is_qa",
+    "comments_close_at",
+    "comments_closed_message",
+    "comment_prompt",
+)
+
+
+def article_set_discussion(*, article: Article, **settings) -> Article:
+    """Change an article's discussion settings (pre-moderation, link hold, Q&A mode, closing
+    time and message, prompt); the admin's form and bulk action call this."""
+    if unknown := set(settings) - set(DISCUSSION_SETTINGS):
+        raise ValueError(f"not a discussion setting: {', '.join(sorted(unknown))}")
+    for name, value in settings.items():
+        setattr(article, name, value)
+    article.full_clean()
+    article.save(update_fields=[*settings, "updated_at"])
+    return article
 
 
 def import_seed_files(

@@ -3,7 +3,7 @@ from django.urls import path
 from comments.discussion import discussion_variant
 from newsite.pagecache import LISTS, anonymous_page_cache, discussion
 
-from . import views
+from . import feeds, views
 
 # What each page shows besides the site's content: listings show comment counts.
 listing = anonymous_page_cache(lambda **kwargs: [LISTS])
@@ -21,4 +21,7 @@ urlpatterns = [
     path("articles/<slug:slug>/preview/", views.ArticlePreviewView.as_view(), name="preview"),
     path("tags/<slug:slug>/", listing(views.TagArticleListView.as_view()), name="tag"),
     path("sources/<slug:slug>/", listing(views.SourceArticleListView.as_view()), name="source"),
+    path("authors/<slug:slug>/", listing(views.AuthorArticleListView.as_view()), name="author"),
+    path("authors/<slug:slug>/feed.rss", feeds.AuthorFeed(), name="author-feed-rss"),
+    path("authors/<slug:slug>/feed.atom", feeds.AuthorAtomFeed(), name="author-feed-atom"),
 ]

@@ -6,11 +6,18 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
-from comments.discussion import PageOutOfRange, discussion_context, discussion_url, sort_from
+from comments.discussion import (
+    PageOutOfRange,
+    discussion_context,
+    discussion_url,
+    sort_from,
+    view_from,
+)
 from comments.forms import CommentForm
 from newsite import pagecache
 
-from .models import Article, Source, Tag
+from .feeds import author_feed_links
+from .models import Article, Author, Source, Tag
 
 
 class PublishedArticlesMixin:
@@ -52,7 +59,12 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
             discussion = discussion_context(request, self.object, form=self.refused_form)
         except PageOutOfRange as past_the_end:
             return redirect(
-                discussion_url(self.object, sort=sort_from(request), page=past_the_end.last)
+                discussion_url(
+                    self.object,
+                    sort=sort_from(request),
+                    page=past_the_end.last,
+                    view=view_from(request),
+                )
             )
         versions = pagecache.versions(
             request, site=pagecache.SITE, discussion=pagecache.discussion(self.object.slug)
@@ -80,6 +92,21 @@ class SourceArticleListView(ArticleListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(source=self.source, **kwargs)
+
+
+class AuthorArticleListView(ArticleListView):
+    """An author's page: who they are, and their published articles, newest first."""
+
+    template_name = "articles/author_detail.html"
+
+    def get_queryset(self):
+        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(authors=self.author)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            author=self.author, feeds=author_feed_links(self.author), **kwargs
+        )
 
 
 @method_decorator([never_cache, staff_member_required], name="dispatch")

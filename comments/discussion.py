@@ -2,6 +2,11 @@
 
 A page of threads costs two queries (the top-level comments with their total, and every reply
 of them); a signed-in reader's own state (what they like, whether they follow) two more.
+
+Besides every thread, a discussion has two views with their own addresses (`?view=staff`:
+threads where a journalist or moderator spoke; `?view=picks`: the editors' picks), and the
+story's settings shape it: in Q&A mode a question shows once staff have answered it (to its
+author and staff at once), and under it only staff answers.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Window
+from django.db.models import Count, Exists, OuterRef, Q, Window
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -30,11 +35,18 @@ COMMENTS_PER_PAGE = 20
 MAX_PAGE = 10**6
 DEFAULT_SORT = "best"
 SORT_LABELS = {"best": "Best", "newest": "Newest", "oldest": "Oldest"}
+ALL, STAFF, PICKS = "", "staff", "picks"
+VIEW_LABELS = {ALL: "All comments", STAFF: "Staff replies", PICKS: "Editors’ picks"}  # noqa: RUF001
 
 
 def sort_from(request: HttpRequest) -> str:
     sort = request.GET.get("sort", DEFAULT_SORT)
     return sort if sort in Comment.SORTS else DEFAULT_SORT
+
+
+def view_from(request: HttpRequest) -> str:
+    view = request.GET.get("view", ALL)
+    return view if view in VIEW_LABELS else ALL
 
 
 def requested_page(request: HttpRequest) -> int:
@@ -48,12 +60,16 @@ def requested_page(request: HttpRequest) -> int:
 
 def discussion_variant(request: HttpRequest) -> str:
     """What of the query string an article page shows (for newsite.pagecache)."""
-    return f"sort={sort_from(request)}&page={requested_page(request)}"
+    return f"view={view_from(request)}&sort={sort_from(request)}&page={requested_page(request)}"
 
 
-def discussion_url(article: Article, *, sort: str, page: int, anchor: str = "comments") -> str:
-    """The article's address at this page of threads in this order."""
+def discussion_url(
+    article: Article, *, sort: str, page: int, anchor: str = "comments", view: str = ALL
+) -> str:
+    """The article's address at this page of threads in this order (and view)."""
     params = {}
+    if view:
+        params["view"] = view
     if sort != DEFAULT_SORT:
         params["sort"] = sort
     if page > 1:
@@ -89,26 +105,78 @@ def _page_of(top_level, number: int) -> Page:
     return Page(rows, number, paginator)
 
 
-def _prune(comment: Comment, user) -> bool:
-    """Keep a comment if the reader may see it or it leads to one they may see."""
-    comment.children = [child for child in comment.children if _prune(child, user)]
+def _prune(comment: Comment, user, *, answers_only: bool = False) -> bool:
+    """Keep a comment if the reader may see it or it leads to one they may see. With
+    `answers_only` (Q&A mode), replies are kept only if staff wrote them, or the reader."""
+    comment.children = [
+        child
+        for child in comment.children
+        if (not answers_only or _is_staff(child.author) or _is_own(child, user))
+        and _prune(child, user, answers_only=answers_only)
+    ]
     comment.is_placeholder = not comment.is_visible_to(user)
     return not comment.is_placeholder or bool(comment.children)
 
 
-def page_of_threads(article: Article, user, *, sort: str, number: int) -> tuple[Page, list]:
-    """One page of top-level comments as `user` may see them, each with its `children`, and
-    every comment of the page in display order."""
-    top_level = (
-        Comment.objects.filter(article=article)
-        .threads_visible_to(user)
-        .select_related("author")
-        .sorted_by(sort)
+def _is_staff(user) -> bool:
+    return bool(user is not None and user.is_staff)
+
+
+def _is_own(comment: Comment, user) -> bool:
+    return user.is_authenticated and comment.author_id == user.pk
+
+
+def _published_reply_by_staff() -> Exists:
+    return Exists(
+        Comment.objects.filter(
+            root=OuterRef("pk"), status=Comment.Status.PUBLISHED, author__is_staff=True
+        )
     )
+
+
+def shown_to_everyone(comments, article: Article):
+    """Of an article's counted `comments`, those every reader may see, for pages and feeds
+    that show comments outside the discussion (structured data, the comment feed): in Q&A
+    mode, answered questions and staff answers only."""
+    if not article.is_qa:
+        return comments
+    return comments.filter(
+        Q(parent__isnull=True, author__is_staff=True)
+        | Q(parent__isnull=True) & _published_reply_by_staff()
+        | Q(parent__isnull=False, author__is_staff=True)
+    )
+
+
+def _top_level(article: Article, user, *, view: str):
+    """The comments a page of this view lists at its top level, before sorting."""
+    comments = Comment.objects.filter(article=article).select_related("author")
+    if view == PICKS:
+        return comments.filter(is_pinned=True).published().select_related("reply_to__author")
+    comments = comments.threads_visible_to(user)
+    if view == STAFF:
+        comments = comments.filter(Q(author__is_staff=True) | _published_reply_by_staff())
+    if article.is_qa and not _is_staff(user):
+        # A question shows once staff answered it; until then to its author alone.
+        mine = Q(author=user) if user.is_authenticated else Q(pk__in=[])
+        comments = comments.filter(mine | _published_reply_by_staff())
+    return comments
+
+
+def page_of_threads(
+    article: Article, user, *, sort: str, number: int, view: str = ALL
+) -> tuple[Page, list]:
+    """One page of top-level comments as `user` may see them, each with its `children`, and
+    every comment of the page in display order. The picks view lists the picked comments
+    alone, replies or not, without their threads."""
+    top_level = _top_level(article, user, view=view).sorted_by(sort)
     page = _page_of(top_level, number)
     if page.number != number:
         raise PageOutOfRange(page.number)
     threads = list(page.object_list)
+    if view == PICKS:
+        for comment in threads:
+            comment.children, comment.is_placeholder = [], False
+        return page, threads
     replies: list[Comment] = []
     if threads:
         # Every reply of these threads, whatever its status: unpublished ones are pruned below
@@ -127,7 +195,8 @@ def page_of_threads(article: Article, user, *, sort: str, number: int) -> tuple[
         # Who a reply answers is in its thread, so at hand without a join.
         if reply.reply_to_id in by_id:
             reply.reply_to = by_id[reply.reply_to_id]
-    threads = [c for c in threads if _prune(c, user)]
+    answers_only = article.is_qa and not _is_staff(user)
+    threads = [c for c in threads if _prune(c, user, answers_only=answers_only)]
     return page, threads
 
 
@@ -203,8 +272,10 @@ def discussion_context(
     again with its errors and the reader's text."""
     user = request.user
     rules = ModerationSettings.load()
-    sort = sort_from(request)
-    page, threads = page_of_threads(article, user, sort=sort, number=requested_page(request))
+    sort, view = sort_from(request), view_from(request)
+    page, threads = page_of_threads(
+        article, user, sort=sort, number=requested_page(request), view=view
+    )
     mark_for_reader(_flatten(threads), user, rules)
     post_refusal = ""
     following = False
@@ -222,6 +293,8 @@ def discussion_context(
         "comment_page": page,
         "comment_sort": sort,
         "comment_sorts": SORT_LABELS,
+        "comment_view": view,
+        "comment_views": VIEW_LABELS,
         "comment_form": form,
         "comments_are_open": comments_open(article, rules),
         "comment_post_refusal": post_refusal,

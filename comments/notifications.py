@@ -1,4 +1,5 @@
-"""Reply and follow e-mails, sent by the task worker after the comment's transaction commits.
+"""Reply, follow, staff-reply and editors'-pick e-mails, sent by the task worker after the
+comment's transaction commits.
 
 A broken SMTP server never fails or slows a reader's post: the request only queues a task.
 Each message carries a signed one-click unsubscribe link that only works for its recipient.
@@ -20,6 +21,15 @@ from .models import Comment, ThreadSubscription
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
 KIND_REPLY = "reply"
 KIND_FOLLOW = "follow"
+KIND_STAFF_REPLY = "staff_reply"
+KIND_PICK = "pick"
+# The user's setting each kind of e-mail obeys, which its one-click unsubscribe turns off
+# (following is per discussion: its unsubscribe ends that subscription).
+PREFERENCES = {
+    KIND_REPLY: "notify_on_reply",
+    KIND_STAFF_REPLY: "notify_on_staff_reply",
+    KIND_PICK: "notify_on_pick",
+}
 
 
 def unsubscribe_token(*, user_id: int, kind: str, article_id: int | None = None) -> str:
@@ -35,7 +45,7 @@ def read_unsubscribe_token(token: str) -> dict | None:
         payload = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     except signing.BadSignature:
         return None
-    if not isinstance(payload, dict) or payload.get("k") not in {KIND_REPLY, KIND_FOLLOW}:
+    if not isinstance(payload, dict) or payload.get("k") not in {*PREFERENCES, KIND_FOLLOW}:
         return None
     return payload
 
@@ -80,9 +90,11 @@ def build_messages(comment: Comment) -> list[EmailMessage]:
     parent = comment.answered
     if parent is not None and parent.author is not None and parent.author_id not in told:
         recipient = parent.author
-        if recipient.notify_on_reply and recipient.email and recipient.is_active:
+        # A journalist's or moderator's answer is its own kind of mail, with its own switch.
+        kind = KIND_STAFF_REPLY if comment.author and comment.author.is_staff else KIND_REPLY
+        if getattr(recipient, PREFERENCES[kind]) and recipient.email and recipient.is_active:
             messages.append(
-                _message(comment=comment, recipient=recipient, kind=KIND_REPLY, template="reply")
+                _message(comment=comment, recipient=recipient, kind=kind, template=kind)
             )
         told.add(recipient.pk)
     followers = (
@@ -126,3 +138,28 @@ def send_comment_notifications(comment_id: int) -> int:
     for message in messages:
         enqueue_email(message)
     return len(messages)
+
+
+def pick_message(comment: Comment) -> EmailMessage | None:
+    """The mail telling a reader their comment became an editors' pick, if they want it."""
+    recipient = comment.author
+    if (
+        recipient is None
+        or not comment.is_pinned
+        or not comment.is_counted
+        or recipient.is_staff
+        or not (recipient.notify_on_pick and recipient.email and recipient.is_active)
+    ):
+        return None
+    return _message(comment=comment, recipient=recipient, kind=KIND_PICK, template="pick")
+
+
+@task
+def send_pick_notification(comment_id: int) -> int:
+    """Queued by comments.services.comment_set_pinned the first time a comment is picked."""
+    comment = Comment.objects.select_related("article", "author").filter(pk=comment_id).first()
+    message = pick_message(comment) if comment is not None else None
+    if message is None:  # unpicked, deleted or unsubscribed before the worker got to it
+        return 0
+    enqueue_email(message)
+    return 1

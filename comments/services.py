@@ -89,6 +89,13 @@ class BannedWords(CommentError):
     )
 
 
+class QuestionsOnly(CommentError):
+    message = (
+        "This discussion is a Q&A: the newsroom answers the questions. "
+        "Please ask your own question instead of replying."
+    )
+
+
 class EditWindowPassed(CommentError):
     pass
 
@@ -139,6 +146,10 @@ REPORTED_REASON = "Hidden after several readers reported it; a moderator will re
 EDIT_HELD_REASON = (
     "Edited comments from new accounts are checked by a moderator before they appear again."
 )
+PREMODERATED_REASON = "Comments on this story are reviewed before they appear."
+LINK_HELD_REASON = (
+    "Comments with links on this story are checked by a moderator before they appear."
+)
 # What the site or the author did; any other action on a comment is a moderator's decision.
 _NOT_MODERATOR_DECISIONS = (
     ModerationAction.Action.AUTO_HELD,
@@ -152,8 +163,9 @@ _LINK_RE = re.compile(r"(?:https?://|www\.|mailto:)", re.IGNORECASE)
 
 
 def comments_open(article: Article, rules: ModerationSettings | None = None) -> bool:
-    """Open unless an editor closed them, or the article is older than the auto-close age."""
-    if not article.comments_open or not article.is_published:
+    """Open unless an editor closed them (now, or at the story's closing time), or the article
+    is older than the auto-close age."""
+    if not article.comments_open or not article.is_published or article.is_closed_by_time:
         return False
     rules = rules or ModerationSettings.load()
     if rules.auto_close_after_days:
@@ -324,8 +336,11 @@ def comment_create(
         ):
             raise RateLimited()
 
+    story_hold = _story_rules(article=article, author=author, body=body, parent=parent)
     status, reason = Status.PUBLISHED, ""
-    if _held_for_review(author, rules):
+    if story_hold:
+        status, reason = Status.PENDING, story_hold
+    elif _held_for_review(author, rules):
         status, reason = Status.PENDING, FIRST_COMMENT_REASON
 
     comment = Comment(
@@ -363,6 +378,27 @@ def comment_create(
             return existing
         raise
     return comment
+
+
+def _skips_link_hold(author) -> bool:
+    """Who a story's link hold lets through. Until earned trust lands, staff only; then
+    `comments.trust.is_trusted(author)` (trusted readers skip the link hold too)."""
+    return author.is_staff
+
+
+def _story_rules(*, article: Article, author, body: str, parent: Comment | None = None) -> str:
+    """The story's own discussion settings (Article): why this text waits for a moderator
+    ("" if it need not). Raises QuestionsOnly for a reader's reply in Q&A mode. Staff are
+    never held: they are the ones answering."""
+    if author.is_staff:
+        return ""
+    if article.is_qa and parent is not None:
+        raise QuestionsOnly()
+    if article.is_premoderated:
+        return PREMODERATED_REASON
+    if article.is_link_hold and not _skips_link_hold(author) and count_links(body):
+        return LINK_HELD_REASON
+    return ""
 
 
 def _held_for_review(author, rules: ModerationSettings, *, besides: Comment | None = None) -> bool:
@@ -440,12 +476,13 @@ def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
         locked.edited_at = timezone.now()
         locked.full_clean(exclude=["body_html"])
         locked.save(update_fields=["body", "body_html", "edited_at"])
-        if locked.is_published and _held_for_review(editor, rules, besides=locked):
+        story_hold = _story_rules(article=comment.article, author=editor, body=body)
+        if locked.is_published and (story_hold or _held_for_review(editor, rules, besides=locked)):
             _change_status(
                 locked,
                 Status.PENDING,
                 moderator=None,
-                note=EDIT_HELD_REASON,
+                note=story_hold or EDIT_HELD_REASON,
                 action=ModerationAction.Action.AUTO_HELD,
             )
     for field in ("body", "body_html", "edited_at", "status", "moderation_reason"):
@@ -608,12 +645,23 @@ def comment_set_pinned(*, comment: Comment, pinned: bool, moderator) -> Comment:
     if pinned:
         _ensure_public(comment)
     with transaction.atomic():
+        # The author hears of their first pick only: picking again after an unpick is quiet.
+        first_pick = (
+            pinned
+            and not ModerationAction.objects.filter(
+                comment=comment, action=ModerationAction.Action.PINNED
+            ).exists()
+        )
         Comment.objects.filter(pk=comment.pk).update(is_pinned=pinned)
         ModerationAction.objects.create(
             comment=comment,
             moderator=moderator,
             action=ModerationAction.Action.PINNED if pinned else ModerationAction.Action.UNPINNED,
         )
+        if first_pick:
+            from .notifications import send_pick_notification
+
+            transaction.on_commit(lambda: send_pick_notification.enqueue(comment.pk), robust=True)
     comment.is_pinned = pinned
     return comment
 

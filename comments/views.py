@@ -31,7 +31,7 @@ from .discussion import (
 from .drafts import clear_draft, is_cross_site, store_draft
 from .forms import CommentEditForm, CommentForm, CommentReportForm
 from .models import Comment, ModerationSettings, ThreadSubscription
-from .notifications import KIND_FOLLOW, KIND_REPLY, read_unsubscribe_token
+from .notifications import KIND_FOLLOW, PREFERENCES, read_unsubscribe_token
 from .record import MONTHS_SHOWN, median_wait_text, monthly_record
 
 logger = logging.getLogger(__name__)
@@ -369,8 +369,8 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "comments/unsubscribe.html", {"gone": True}, status=404)
     done = False
     if request.method == "POST":
-        if payload["k"] == KIND_REPLY:
-            type(user).objects.filter(pk=user.pk).update(notify_on_reply=False)
+        if payload["k"] in PREFERENCES:
+            type(user).objects.filter(pk=user.pk).update(**{PREFERENCES[payload["k"]]: False})
         else:
             ThreadSubscription.objects.filter(user=user, article=article).delete()
         done = True

@@ -144,11 +144,11 @@ class CommentFeed(Feed):
         return get_object_or_404(Article.objects.published(), slug=slug)
 
     def items(self, obj: Article):
+        from comments.discussion import shown_to_everyone
         from comments.models import Comment
 
         comments = list(
-            Comment.objects.counted()
-            .filter(article=obj)
+            shown_to_everyone(Comment.objects.counted().filter(article=obj), obj)
             .with_author()
             .order_by("-created_at", "-id")[:FEED_ITEMS]
         )

@@ -104,14 +104,11 @@ def first_comments(article, limit: int = JSON_LD_COMMENTS) -> list:
     """The earliest counted comments in one query, or none when the article has none."""
     if not article.comment_count:
         return []
+    from comments.discussion import shown_to_everyone
     from comments.models import Comment
 
-    return list(
-        Comment.objects.counted()
-        .filter(article=article)
-        .with_author()
-        .order_by("created_at", "id")[:limit]
-    )
+    comments = shown_to_everyone(Comment.objects.counted().filter(article=article), article)
+    return list(comments.with_author().order_by("created_at", "id")[:limit])
 
 
 def json_ld(article, *, comments: list) -> dict[str, Any]:

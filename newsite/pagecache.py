@@ -104,15 +104,23 @@ def deferred_invalidation() -> Iterator[None]:
 
 
 def remember_next_publication() -> None:
-    """Note when the next scheduled article goes live (no cron job needed to publish it)."""
+    """Note when the next scheduled article goes live, or the next story's comments close at
+    their set time: pages kept before then change at that moment (no cron job needed)."""
     from articles.models import Article
 
-    upcoming = (
-        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+    now = timezone.now()
+    scheduled = Article.objects.filter(status=Article.Status.PUBLISHED)
+    moments = [
+        scheduled.filter(published_at__gt=now)
         .order_by("published_at")
         .values_list("published_at", flat=True)
-        .first()
-    )
+        .first(),
+        scheduled.filter(comments_close_at__gt=now)
+        .order_by("comments_close_at")
+        .values_list("comments_close_at", flat=True)
+        .first(),
+    ]
+    upcoming = min(filter(None, moments), default=None)
     if upcoming is None:
         cache.delete(NEXT_PUBLICATION)
     else:

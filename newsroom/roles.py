@@ -29,6 +29,11 @@ MODERATION = (
 ROLES: dict[str, tuple[str, ...]] = {
     EDITORS: (
         *(f"articles.{verb}_{model}" for model in ("article", "tag", "source") for verb in _CRUD),
+        # Bylines: editors name authors and edit their bios; linking an author to a staff
+        # account (add) stays with superusers, who manage accounts.
+        *(f"articles.{verb}_articleauthor" for verb in _CRUD),
+        "articles.view_author",
+        "articles.change_author",
         *MODERATION,
         *(f"comments.{action}_bannedword" for action in _CRUD),
         "comments.view_moderationsettings",

@@ -47,6 +47,18 @@ class ArticleFactory(factory.django.DjangoModelFactory):
             self.sources.set(extracted)
 
 
+class AuthorFactory(factory.django.DjangoModelFactory):
+    """A byline: a staff account's public name and page."""
+
+    class Meta:
+        model = "articles.Author"
+
+    user = factory.SubFactory("tests.factories.UserFactory", is_staff=True)
+    name = factory.Sequence(lambda n: f"Journalist {n}")
+    slug = factory.Sequence(lambda n: f"journalist-{n}")
+    bio = "Covers ports and shipping."
+
+
 # Every factory-made reader's password.
 PASSWORD = "correct horse battery"
 

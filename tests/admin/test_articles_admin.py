@@ -36,6 +36,11 @@ def form_data(article: Article, **changes) -> dict:
         "comments_open": "on" if article.comments_open else "",
         "tags": [t.pk for t in article.tags.all()],
         "sources": [s.pk for s in article.sources.all()],
+        # The byline inline's management form (no authors).
+        "bylined-TOTAL_FORMS": "0",
+        "bylined-INITIAL_FORMS": "0",
+        "bylined-MIN_NUM_FORMS": "0",
+        "bylined-MAX_NUM_FORMS": "1000",
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v != ""}
@@ -102,7 +107,8 @@ def test_change_form_has_editor_affordances(editor_client):
     html = html.content.decode()
     assert 'class="newsroom-body-editor' in html
     assert "Markdown: leave a blank line between paragraphs" in html
-    assert html.count('class="admin-autocomplete') == 2  # tags and sources
+    # tags, sources and the byline's author (the inline's empty row)
+    assert html.count('class="admin-autocomplete') == 3
     assert "data-prepopulated-fields" in html
     assert "#id_slug" in html
     preview = reverse("articles:preview", kwargs={"slug": article.slug})

@@ -24,13 +24,14 @@ MODERATION = (
     "comments.view_commentreport",
     "comments.change_commentreport",
     "comments.view_moderationaction",
+    "comments.view_trustchange",
 )
 
 ROLES: dict[str, tuple[str, ...]] = {
     EDITORS: (
         *(f"articles.{verb}_{model}" for model in ("article", "tag", "source") for verb in _CRUD),
         *MODERATION,
-        *(f"comments.{action}_bannedword" for action in _CRUD),
+        *(f"comments.{action}_watchedword" for action in _CRUD),
         "comments.view_moderationsettings",
         "comments.change_moderationsettings",
     ),

@@ -18,6 +18,7 @@ import logging
 import math
 import time
 import unicodedata
+import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -246,8 +247,12 @@ def author_hash(secret: str, author) -> str:
 
 
 def _post(request: urllib.request.Request, timeout: float) -> bytes:
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-        return response.read(_MAX_SCORER_RESPONSE)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            return response.read(_MAX_SCORER_RESPONSE)
+    except urllib.error.HTTPError as error:
+        error.close()  # it holds the response's socket open
+        raise ScorerFailed(f"the service answered HTTP {error.code}") from None
 
 
 def http_score(*, body: str, author, article, rules: ModerationSettings) -> float | None:

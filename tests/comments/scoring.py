@@ -28,7 +28,7 @@ def scoring_service(**behaviour) -> Iterator[ScoringService]:
     stop_sleeping = threading.Event()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 (http.server's name)
+        def do_POST(self):
             body = self.rfile.read(int(self.headers["Content-Length"]))
             service.received.append((dict(self.headers), body))
             if service.delay:

@@ -12,8 +12,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F, Func, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import Comment, CommentReport, ModerationSettings, TrustChange
@@ -46,34 +48,60 @@ class TrustError(Exception):
     """A trust change was refused; str(error) is a message for the moderator."""
 
 
-def override(user) -> str:
-    """The level a moderator set by hand, or AUTO."""
-    latest = TrustChange.objects.filter(user=user).values_list("level", flat=True).first()
-    return latest or Level.AUTO
+@dataclass(frozen=True)
+class Standing:
+    """What the rules need to know about a reader, read in one query (`standing()`)."""
+
+    level: str  # set by hand, or AUTO
+    approved: int  # published comments (a later deletion by the author does not undo that)
+    recent_rejections: int  # rejected among their latest decided comments in the window
 
 
-def approved_count(user, *, besides: Comment | None = None) -> int:
-    """Published comments (an author's later deletion does not take the approval back)."""
-    approved = Comment.objects.filter(author=user).published()
+def _count(queryset) -> Coalesce:
+    return Coalesce(
+        Subquery(queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")),
+        0,
+    )
+
+
+def standing(user, rules: ModerationSettings, *, besides: Comment | None = None) -> Standing:
+    """The reader's level, approved comments (`besides` one) and recent rejections.
+
+    Recent means the latest `rejection_window_comments` decided comments within
+    `rejection_window_days`. Comments still waiting for a moderator count neither way:
+    posting more held comments must not wash old rejections out; only approvals and time do.
+    One query, subqueries on the user's row: posting must stay cheap.
+    """
+    approved = Comment.objects.filter(author=OuterRef("pk"), status=Status.PUBLISHED)
     if besides is not None:
         approved = approved.exclude(pk=besides.pk)
-    return approved.count()
-
-
-def recent_rejections(user, rules: ModerationSettings) -> int:
-    """How many of the author's latest decided comments, within the window, were rejected.
-
-    Comments still waiting for a moderator do not count either way: posting more held
-    comments must not wash old rejections out of the window; only approvals and time do.
-    """
     since = timezone.now() - timedelta(days=rules.rejection_window_days)
-    latest = (
-        Comment.objects.filter(author=user, created_at__gte=since)
+    latest_decided = (
+        Comment.objects.filter(author=OuterRef(OuterRef("pk")), created_at__gte=since)
         .exclude(status=Status.PENDING)
         .order_by("-created_at", "-id")
-        .values_list("status", flat=True)[: rules.rejection_window_comments]
+        .values("pk")[: rules.rejection_window_comments]
     )
-    return sum(status in REJECTED_STATUSES for status in latest)
+    rejected = Comment.objects.filter(pk__in=latest_decided, status__in=REJECTED_STATUSES)
+    level = TrustChange.objects.filter(user=OuterRef("pk")).order_by("-created_at", "-id")
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(
+            trust_level=Subquery(level.values("level")[:1]),
+            approved_count=_count(approved),
+            rejected_count=_count(rejected),
+        )
+        .values_list("trust_level", "approved_count", "rejected_count")
+        .get()
+    )
+    return Standing(level=row[0] or Level.AUTO, approved=row[1], recent_rejections=row[2])
+
+
+def _trusted(reader: Standing, rules: ModerationSettings) -> bool:
+    if reader.level != Level.AUTO:
+        return reader.level == Level.TRUSTED
+    return reader.approved >= rules.trusted_after_comments
 
 
 def is_trusted(user, rules: ModerationSettings | None = None) -> bool:
@@ -82,11 +110,8 @@ def is_trusted(user, rules: ModerationSettings | None = None) -> bool:
         return False
     if user.is_staff:
         return True
-    level = override(user)
-    if level != Level.AUTO:
-        return level == Level.TRUSTED
     rules = rules or ModerationSettings.load()
-    return approved_count(user) >= rules.trusted_after_comments
+    return _trusted(standing(user, rules), rules)
 
 
 def hold_reason(author, rules: ModerationSettings, *, editing: Comment | None = None) -> str:
@@ -97,16 +122,12 @@ def hold_reason(author, rules: ModerationSettings, *, editing: Comment | None = 
     """
     if author.is_staff:
         return ""  # editors are created by hand and vouched for
-    if rules.rejection_limit and recent_rejections(author, rules) >= rules.rejection_limit:
+    reader = standing(author, rules, besides=editing)
+    if rules.rejection_limit and reader.recent_rejections >= rules.rejection_limit:
         return RECENT_REJECTIONS_REASON
-    level = override(author)
-    if level == Level.UNTRUSTED:
+    if reader.level == Level.UNTRUSTED:
         return UNTRUSTED_REASON
-    if level == Level.TRUSTED or not rules.first_comment_held:
-        return ""
-    approved = approved_count(author, besides=editing)
-    earned_trust = approved >= rules.trusted_after_comments
-    if approved == 0 and not earned_trust:
+    if rules.first_comment_held and reader.approved == 0 and not _trusted(reader, rules):
         return EDIT_HELD_REASON if editing is not None else FIRST_COMMENT_REASON
     return ""
 
@@ -146,12 +167,13 @@ def author_record(user, rules: ModerationSettings | None = None) -> AuthorRecord
     )
     history = list(TrustChange.objects.filter(user=user).select_related("moderator")[:10])
     level = history[0].level if history else Level.AUTO
+    reader = standing(user, rules)
     return AuthorRecord(
         approved=counts.get(Status.PUBLISHED, 0),
         rejected=sum(counts.get(status, 0) for status in REJECTED_STATUSES),
         held=counts.get(Status.PENDING, 0),
         reports_against=CommentReport.objects.filter(comment__author=user).count(),
-        recent_rejections=recent_rejections(user, rules),
+        recent_rejections=reader.recent_rejections,
         level=level,
         is_trusted=is_trusted(user, rules),
         history=history,

@@ -101,7 +101,7 @@ def test_recent_rejections_hold_until_the_rate_falls(strict, article, reader):
 def test_old_rejections_do_not_count(strict, article, reader):
     history(reader, article, "removed", "hidden", "spam", days_ago=8)
     history(reader, article, "published")
-    assert trust.recent_rejections(reader, strict) == 0
+    assert trust.standing(reader, strict).recent_rejections == 0
     assert post(article, reader).is_published
 
 
@@ -130,11 +130,11 @@ def test_edits_are_held_after_recent_rejections(strict, article, reader):
 # --- setting trust by hand --------------------------------------------------------------------
 
 
-def test_trust_changes_are_logged_with_who_when_and_why(reader, moderator):
-    assert trust.override(reader) == Level.AUTO
+def test_trust_changes_are_logged_with_who_when_and_why(rules, reader, moderator):
+    assert trust.standing(reader, rules).level == Level.AUTO
     trust.trust_set(user=reader, level=Level.TRUSTED, moderator=moderator, note="Long-time reader")
     trust.trust_set(user=reader, level=Level.UNTRUSTED, moderator=moderator, note="Spam wave")
-    assert trust.override(reader) == Level.UNTRUSTED
+    assert trust.standing(reader, rules).level == Level.UNTRUSTED
     rows = list(TrustChange.objects.filter(user=reader).values_list("level", "moderator", "note"))
     assert rows == [
         (Level.UNTRUSTED, moderator.pk, "Spam wave"),

@@ -379,3 +379,29 @@ def test_banned_words_become_watched_words_that_block():
 
     word = WatchedWord.objects.get()
     assert (word.pattern, word.is_regex, word.action) == ("cheap pills", False, Action.BLOCK)
+
+
+def test_editor_configures_the_http_scorer_with_a_secret(admin_client, rules):
+    change = reverse("admin:comments_moderationsettings_change", args=[rules.pk])
+    form = admin_client.get(change).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data = {
+        name: ("" if value is None or value is False else value) for name, value in data.items()
+    }
+    data |= {"scorer_url": "https://scores.example/v1", "scorer_secret": ""}
+    response = admin_client.post(change, data)
+    assert "Set a shared secret" in response.content.decode()
+    data |= {"scorer_secret": "s3cret", "scorer_timeout_ms": 20}
+    assert (
+        "Ensure this value is greater than or equal to 50"
+        in admin_client.post(change, data).content.decode()
+    )
+    data |= {"scorer_timeout_ms": 800, "scorer_fallback": "hold"}
+    assert admin_client.post(change, data).status_code == 302
+    rules.refresh_from_db()
+    assert (rules.scorer_url, rules.scorer_secret, rules.scorer_timeout_ms) == (
+        "https://scores.example/v1",
+        "s3cret",
+        800,
+    )
+    assert rules.scorer_fallback == "hold"

@@ -11,7 +11,7 @@ from collections import Counter
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
@@ -28,13 +28,15 @@ from accounts.services import (
     user_suspend,
 )
 
+from . import trust
 from .models import (
-    BannedWord,
     Comment,
     CommentReport,
     CommentRevision,
     ModerationAction,
     ModerationSettings,
+    TrustChange,
+    WatchedWord,
 )
 from .services import CommentError, comment_set_pinned, comment_set_status
 
@@ -43,17 +45,18 @@ SUSPENSION_DAYS = 7
 
 
 def needs_attention() -> Q:
-    """Held, hidden by reports, reported while still up, or caught as spam."""
+    """Held, hidden by reports, reported or flagged suspect while still up, or caught as spam."""
     return Q(status__in=[Status.PENDING, Status.HIDDEN, Status.SPAM]) | Q(
-        status=Status.PUBLISHED, report_count__gt=0
+        Q(report_count__gt=0) | Q(is_suspect=True), status=Status.PUBLISHED
     )
 
 
 def queue_priority() -> Case:
-    """Order of the queue: waiting for a decision, then reported, then spam, then the rest."""
+    """Order of the queue: waiting for a decision, then reported or suspect, then spam, then
+    the rest."""
     return Case(
         When(status__in=[Status.PENDING, Status.HIDDEN], then=Value(0)),
-        When(status=Status.PUBLISHED, report_count__gt=0, then=Value(1)),
+        When(Q(report_count__gt=0) | Q(is_suspect=True), status=Status.PUBLISHED, then=Value(1)),
         When(status=Status.SPAM, then=Value(2)),
         default=Value(3),
         output_field=IntegerField(),
@@ -69,6 +72,7 @@ class QueueFilter(admin.SimpleListFilter):
             ("attention", "Needs attention"),
             ("pending", "Awaiting moderation or hidden"),
             ("reported", "Reported"),
+            ("suspect", "Suspect (flagged by screening)"),
             ("spam", "Spam"),
         ]
 
@@ -80,6 +84,8 @@ class QueueFilter(admin.SimpleListFilter):
                 return queryset.pending_review()
             case "reported":
                 return queryset.filter(report_count__gt=0)
+            case "suspect":
+                return queryset.filter(is_suspect=True, status=Status.PUBLISHED)
             case "spam":
                 return queryset.filter(status=Status.SPAM)
         return queryset
@@ -148,7 +154,7 @@ class ReadOnlyInline(admin.TabularInline):
 
 class ModerationActionInline(ReadOnlyInline):
     model = ModerationAction
-    fields = ("created_at", "action", "moderator", "note")
+    fields = ("created_at", "action", "is_automated", "moderator", "note")
     readonly_fields = fields
     verbose_name_plural = "Moderation history (who, when, what)"
 
@@ -204,6 +210,18 @@ class ModerateCommentForm(forms.ModelForm):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=f"The author can post again from this date (default: in {SUSPENSION_DAYS} days).",
     )
+    set_trust = forms.ChoiceField(
+        label="Author's trust",
+        required=False,
+        choices=[("", "— no change —"), *TrustChange.Level.choices],
+        help_text="Logged in the author's record with your name, the time and the reason.",
+    )
+    trust_note = forms.CharField(
+        label="Why (trust)",
+        required=False,
+        max_length=300,
+        help_text="Required when you change the author's trust.",
+    )
 
     class Meta:
         model = Comment
@@ -220,6 +238,11 @@ class ModerateCommentForm(forms.ModelForm):
             and until <= timezone.localdate()
         ):
             self.add_error("suspend_until", "Choose a date after today.")
+        if data.get("set_trust"):
+            if not self.instance.author_id:
+                self.add_error("set_trust", "This comment's author has deleted their account.")
+            elif not (data.get("trust_note") or "").strip():
+                self.add_error("trust_note", "Say why you are changing the author's trust.")
         return data
 
 
@@ -233,6 +256,7 @@ class CommentAdmin(admin.ModelAdmin):
         "status",
         "report_count",
         "report_reasons",
+        "screening",
         "created_at",
     )
     list_display_links = ("excerpt",)
@@ -264,6 +288,10 @@ class CommentAdmin(admin.ModelAdmin):
         "author_standing",
         "status",
         "moderation_reason",
+        "is_suspect",
+        "screening_score",
+        "screening_notes",
+        "author_record",
         "body",
         "report_count",
         "like_count",
@@ -290,8 +318,13 @@ class CommentAdmin(admin.ModelAdmin):
                 )
             },
         ),
+        (
+            "Automatic screening",
+            {"fields": (("is_suspect", "screening_score"), "screening_notes")},
+        ),
         ("Moderate", {"fields": ("new_status", "note", "is_pinned")}),
-        ("Author", {"fields": ("restrict_author", "suspend_until")}),
+        ("Author's record", {"fields": ("author_record",)}),
+        ("Author", {"fields": ("restrict_author", "suspend_until", "set_trust", "trust_note")}),
     )
     inlines = (CommentReportInline, ModerationActionInline, CommentRevisionInline)
 
@@ -357,6 +390,62 @@ class CommentAdmin(admin.ModelAdmin):
         counts = Counter(CommentReport.Reason(r.reason).label for r in rows)
         return ", ".join(f"{label} ({n})" if n > 1 else label for label, n in counts.most_common())
 
+    @admin.display(description="Screening")
+    def screening(self, obj: Comment) -> str:
+        """The score and what matched, so the queue shows why screening acted."""
+        parts = []
+        if obj.is_suspect:
+            parts.append("Suspect")
+        if obj.screening_notes:
+            parts.append(obj.screening_notes)
+        elif obj.screening_score is not None:
+            parts.append(f"automatic: {obj.screening_score:.2f}")
+        return Truncator(" · ".join(parts)).chars(120)
+
+    @admin.display(description="Record")
+    def author_record(self, obj: Comment) -> str:
+        """Approved, rejected and reported comments, trust and its history (trust.py), and
+        rows other apps add (trust.AUTHOR_RECORD_ROWS: notices, statements of reasons)."""
+        if obj.author_id is None:
+            return "The author deleted their account."
+        record = trust.author_record(obj.author)
+        rules = ModerationSettings.load()
+        level = TrustChange.Level(record.level).label
+        rows = [
+            ("Approved comments", record.approved),
+            ("Rejected comments (removed, hidden, spam)", record.rejected),
+            ("Awaiting moderation", record.held),
+            ("Reports made against their comments", record.reports_against),
+            (
+                "Recent rejections",
+                f"{record.recent_rejections} of their last {rules.rejection_window_comments} "
+                f"decided comments in {rules.rejection_window_days} days "
+                f"(held from {rules.rejection_limit})",
+            ),
+            ("Trust", f"{level}: {'trusted' if record.is_trusted else 'not trusted'}"),
+            *record.extra_rows,
+        ]
+        table = format_html(
+            "<table><tbody>{}</tbody></table>",
+            format_html_join("", '<tr><th scope="row">{}</th><td>{}</td></tr>', rows),
+        )
+        if not record.history:
+            return format_html("{}<p>Trust never set by hand.</p>", table)
+        history = format_html_join(
+            "",
+            "<li>{}: {} by {} ({})</li>",
+            (
+                (
+                    f"{timezone.localtime(change.created_at):%d %B %Y, %H:%M}",
+                    change.get_level_display(),
+                    change.moderator.public_name if change.moderator else "a deleted account",
+                    change.note,
+                )
+                for change in record.history
+            ),
+        )
+        return format_html("{}<p>Trust history:</p><ul>{}</ul>", table, history)
+
     @admin.display(description="Author's standing")
     def author_standing(self, obj: Comment) -> str:
         if obj.author_id is None:
@@ -392,7 +481,7 @@ class CommentAdmin(admin.ModelAdmin):
         """Route each decision through its service; never save the comment row directly."""
         data = form.cleaned_data
         try:
-            if data.get("new_status") and data["new_status"] != obj.status:
+            if data.get("new_status") and (data["new_status"] != obj.status or obj.is_suspect):
                 comment_set_status(
                     comment=obj,
                     status=data["new_status"],
@@ -403,7 +492,17 @@ class CommentAdmin(admin.ModelAdmin):
                 comment_set_pinned(comment=obj, pinned=data["is_pinned"], moderator=request.user)
             if restriction := data.get("restrict_author"):
                 self._restrict(request, obj.author, restriction, data.get("suspend_until"))
-        except (CommentError, RestrictionError) as error:
+            if level := data.get("set_trust"):
+                trust.trust_set(
+                    user=obj.author, level=level, moderator=request.user, note=data["trust_note"]
+                )
+                self.message_user(
+                    request,
+                    f"{obj.author.public_name}: trust set to "
+                    f"{TrustChange.Level(level).label.split(':')[0].lower()}.",
+                    messages.SUCCESS,
+                )
+        except (CommentError, RestrictionError, ValidationError) as error:
             self.message_user(request, str(error), messages.ERROR)
 
     def _restrict(self, request, author: User, restriction: str, until_date) -> None:
@@ -427,7 +526,7 @@ class CommentAdmin(admin.ModelAdmin):
         changed = failed = 0
         for comment in queryset:
             try:
-                if comment.status != status:
+                if comment.status != status or comment.is_suspect:
                     comment_set_status(comment=comment, status=status, moderator=request.user)
                     changed += 1
             except CommentError as error:
@@ -520,19 +619,94 @@ class ModerationActionAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(BannedWord)
-class BannedWordAdmin(admin.ModelAdmin):
-    list_display = ("word", "created_at")
-    search_fields = ("word",)
-    fields = ("word",)
+@admin.register(WatchedWord)
+class WatchedWordAdmin(admin.ModelAdmin):
+    """Words, phrases and patterns screening acts on; each is checked when saved (the model's
+    clean(): a broken or too slow regular expression is refused with the reason)."""
+
+    list_display = ("__str__", "is_regex", "action", "reason", "created_at")
+    list_filter = ("action", "is_regex")
+    search_fields = ("pattern", "reason")
+    fields = ("pattern", "is_regex", "action", "reason")
+
+
+@admin.register(TrustChange)
+class TrustChangeAdmin(admin.ModelAdmin):
+    """Every hand-set trust level: who, when, why. Read-only; changes are made from a
+    comment's page, through trust.trust_set."""
+
+    list_display = ("created_at", "user", "level", "moderator", "note")
+    list_filter = ("level", "created_at")
+    list_select_related = ("user", "moderator")
+    search_fields = ("user__display_name", "note")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ModerationSettingsForm(forms.ModelForm):
+    scorer_url = forms.URLField(
+        label="Scorer URL",
+        required=False,
+        assume_scheme="https",
+        help_text=ModerationSettings._meta.get_field("scorer_url").help_text,
+    )
+    scorer_secret = forms.CharField(
+        label="Scorer secret",
+        required=False,
+        max_length=200,
+        widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "off"}),
+        help_text=ModerationSettings._meta.get_field("scorer_secret").help_text,
+    )
+
+    class Meta:
+        model = ModerationSettings
+        fields = ("scorer_url", "scorer_secret")  # the admin adds the rest from its fieldsets
+
+    def clean(self):
+        data = super().clean()
+        if data.get("scorer_url") and not data.get("scorer_secret"):
+            self.add_error("scorer_secret", "Set a shared secret: requests are signed with it.")
+        return data
 
 
 @admin.register(ModerationSettings)
 class ModerationSettingsAdmin(admin.ModelAdmin):
     """One row of rules: the list goes straight to its form, and it cannot be added or deleted."""
 
+    form = ModerationSettingsForm
+
     fieldsets = (
         ("Holding and reports", {"fields": ("first_comment_held", "report_threshold")}),
+        (
+            "Earned trust",
+            {
+                "fields": (
+                    "trusted_after_comments",
+                    "rejection_limit",
+                    "rejection_window_comments",
+                    "rejection_window_days",
+                )
+            },
+        ),
+        (
+            "Automatic scoring (off while the address is empty)",
+            {
+                "fields": (
+                    "scorer_url",
+                    "scorer_secret",
+                    ("scorer_threshold", "scorer_timeout_ms"),
+                    "scorer_fallback",
+                )
+            },
+        ),
         ("Limits", {"fields": ("max_links", "edit_window_minutes", "auto_close_after_days")}),
         (
             "Rate limits",

@@ -6,6 +6,8 @@ Writes go through comments/services.py; these models only hold data and the read
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -118,6 +120,22 @@ class Comment(models.Model):
     )
     is_pinned = models.BooleanField(
         default=False, help_text="Editor's pick: shown first in the discussion."
+    )
+    is_suspect = models.BooleanField(
+        default=False,
+        help_text="Published, but automatic screening flagged it for a moderator to check.",
+    )
+    screening_score = models.FloatField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The highest score automatic scorers gave it (0 to 1); empty if none ran.",
+    )
+    screening_notes = models.CharField(
+        max_length=300,
+        blank=True,
+        editable=False,
+        help_text="What automatic screening found (watched words, scores): for moderators.",
     )
     like_count = models.PositiveIntegerField(default=0, editable=False)
     report_count = models.PositiveIntegerField(default=0, editable=False)
@@ -277,6 +295,8 @@ class ModerationAction(models.Model):
         PINNED = "pinned", "Pinned as editor's pick"
         UNPINNED = "unpinned", "Unpinned"
         AUTO_HELD = "auto_held", "Held automatically"
+        FLAGGED = "flagged", "Flagged as suspect"
+        CENSORED = "censored", "Published with words masked"
         REVIEW_REQUESTED = "review_requested", "Author requested a review"
 
     comment = models.ForeignKey(
@@ -292,6 +312,10 @@ class ModerationAction(models.Model):
     )
     action = models.CharField(max_length=20, choices=Action.choices)
     note = models.CharField(max_length=300, blank=True)
+    is_automated = models.BooleanField(
+        default=False,
+        help_text="Taken by a rule or a scorer, not a person (statements of reasons say so).",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -299,6 +323,11 @@ class ModerationAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} on comment {self.comment_id}"
+
+
+class ScorerFallback(models.TextChoices):
+    PUBLISH = "publish", "Publish it"
+    HOLD = "hold", "Hold it for a moderator"
 
 
 class ModerationSettings(models.Model):
@@ -330,6 +359,52 @@ class ModerationSettings(models.Model):
     rate_limit_window_seconds = models.PositiveIntegerField(
         default=600, help_text="Length of the rate-limit window, in seconds."
     )
+    trusted_after_comments = models.PositiveIntegerField(
+        default=5,
+        help_text="A reader becomes trusted after this many approved comments: trusted "
+        "readers skip the first-comment and link holds.",
+    )
+    rejection_limit = models.PositiveIntegerField(
+        default=2,
+        help_text="Hold a reader's comments when this many of their recent comments were "
+        "rejected (removed, hidden or marked as spam by a moderator); 0: never.",
+    )
+    rejection_window_comments = models.PositiveIntegerField(
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text="How many of the reader's latest decided comments count as recent.",
+    )
+    rejection_window_days = models.PositiveIntegerField(
+        default=7,
+        validators=[MinValueValidator(1)],
+        help_text="Only comments from this many past days count as recent.",
+    )
+    scorer_url = models.URLField(
+        blank=True,
+        help_text="Address of an automatic scoring service (leave empty for none). Each new "
+        "or edited comment is sent to it, signed with the shared secret.",
+    )
+    scorer_secret = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Shared secret for the HMAC-SHA256 signature (X-Newsite-Signature header).",
+    )
+    scorer_threshold = models.FloatField(
+        default=0.8,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text="Hold a comment for a moderator when a scorer gives it more than this (0 to 1).",
+    )
+    scorer_timeout_ms = models.PositiveIntegerField(
+        default=1500,
+        validators=[MinValueValidator(50), MaxValueValidator(10_000)],
+        help_text="How long to wait for the scoring service, in milliseconds (50 to 10,000).",
+    )
+    scorer_fallback = models.CharField(
+        max_length=10,
+        choices=ScorerFallback.choices,
+        default=ScorerFallback.PUBLISH,
+        help_text="What happens to a comment when a scorer times out or fails.",
+    )
 
     class Meta:
         verbose_name = "moderation settings"
@@ -348,23 +423,89 @@ class ModerationSettings(models.Model):
         return obj
 
 
-class BannedWord(models.Model):
-    word = models.CharField(
-        max_length=100,
+class WatchedWord(models.Model):
+    """A word, phrase or pattern that screening acts on before a comment is published.
+
+    Matching sees through letter case, accents, zero-width characters and look-alike letters
+    (comments/screening.py says how); patterns are checked when saved, and run under a time
+    budget, so a slow one cannot stall posting.
+    """
+
+    class Action(models.TextChoices):
+        BLOCK = "block", "Block: refuse the comment"
+        HOLD = "hold", "Hold for a moderator"
+        FLAG = "flag", "Flag: publish, and mark it suspect in the queue"
+        CENSOR = "censor", "Censor: publish with the match masked"
+
+    pattern = models.CharField(
+        max_length=200,
         unique=True,
-        help_text="A word or phrase; comments containing it (any letter case) are refused.",
+        help_text="A word or phrase (matched as whole words, in any letter case), or a regular "
+        "expression if the box below is ticked. Regular expressions see the comment in lower "
+        "case, without accents, with look-alike letters (Cyrillic, Greek) as Latin ones.",
+    )
+    is_regex = models.BooleanField(
+        "regular expression",
+        default=False,
+        help_text="Treat the pattern as a regular expression rather than a plain phrase.",
+    )
+    action = models.CharField(max_length=10, choices=Action.choices, default=Action.BLOCK)
+    reason = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="What the author is told when this refuses or holds their comment (optional; "
+        "a plain default is used otherwise). Never quote the pattern here.",
     )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["word"]
+        ordering = ["pattern"]
 
     def __str__(self) -> str:
-        return self.word
+        return f"/{self.pattern}/" if self.is_regex else self.pattern
 
     def save(self, *args, **kwargs) -> None:
-        self.word = " ".join(self.word.split()).lower()
+        if not self.is_regex:
+            self.pattern = " ".join(self.pattern.split()).lower()
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        from .screening import pattern_problem
+
+        if not self.is_regex:
+            self.pattern = " ".join(self.pattern.split())
+        if problem := pattern_problem(self.pattern, is_regex=self.is_regex):
+            raise ValidationError({"pattern": problem})
+
+
+class TrustChange(models.Model):
+    """A moderator setting a reader's trust by hand; the latest row is the one in force."""
+
+    class Level(models.TextChoices):
+        AUTO = "auto", "Automatic (earned by approved comments)"
+        TRUSTED = "trusted", "Trusted: skips the first-comment and link holds"
+        UNTRUSTED = "untrusted", "Untrusted: every comment is held for a moderator"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="trust_changes"
+    )
+    level = models.CharField(max_length=10, choices=Level.choices)
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="trust_changes_made",
+        help_text="Who changed it (empty once their account is deleted).",
+    )
+    note = models.CharField(max_length=300, help_text="Why: kept in the reader's record.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="trustchange_user_idx")]
+
+    def __str__(self) -> str:
+        return f"Trust of {self.user_id} set to {self.level}"
 
 
 class ThreadSubscription(models.Model):

@@ -6,9 +6,7 @@ Each refused rule raises a CommentError subclass whose message is safe to show t
 from __future__ import annotations
 
 import logging
-import re
 from datetime import timedelta
-from html.parser import HTMLParser
 
 from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
@@ -17,11 +15,10 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from . import ratelimit
+from . import ratelimit, screening
 from .models import (
     MAX_BODY_LENGTH,
     MAX_DEPTH,
-    BannedWord,
     Comment,
     CommentLike,
     CommentReport,
@@ -30,7 +27,10 @@ from .models import (
     ModerationSettings,
     ThreadSubscription,
 )
-from .rendering import render_comment_markdown
+from .rendering import count_links
+from .trust import EDIT_HELD_REASON, FIRST_COMMENT_REASON
+
+__all__ = ["EDIT_HELD_REASON", "FIRST_COMMENT_REASON"]  # re-exported: where they were first
 
 logger = logging.getLogger(__name__)
 
@@ -84,9 +84,9 @@ class TooManyLinks(CommentError):
 
 
 class BannedWords(CommentError):
-    message = (
-        "Your comment contains words that are not allowed here. Please rephrase it and try again."
-    )
+    """A watched word whose action is "block" refused the text (the form keeps it)."""
+
+    message = screening.BLOCK_REASON
 
 
 class QuestionsOnly(CommentError):
@@ -139,24 +139,12 @@ class NotModerator(CommentError):
     message = "Only moderators can do this."
 
 
-FIRST_COMMENT_REASON = (
-    "First comments from new accounts are checked by a moderator before they appear."
-)
 REPORTED_REASON = "Hidden after several readers reported it; a moderator will review it."
-EDIT_HELD_REASON = (
-    "Edited comments from new accounts are checked by a moderator before they appear again."
-)
-PREMODERATED_REASON = "Comments on this story are reviewed before they appear."
-LINK_HELD_REASON = (
-    "Comments with links on this story are checked by a moderator before they appear."
-)
 # What the site or the author did; any other action on a comment is a moderator's decision.
 _NOT_MODERATOR_DECISIONS = (
     ModerationAction.Action.AUTO_HELD,
     ModerationAction.Action.REVIEW_REQUESTED,
 )
-
-_LINK_RE = re.compile(r"(?:https?://|www\.|mailto:)", re.IGNORECASE)
 
 
 # --- rules shared by create and edit ---------------------------------------------------------
@@ -193,49 +181,24 @@ def validate_body(body: str, *, rules: ModerationSettings) -> None:
         raise TooManyLinks(
             f"Your comment has {links} links; at most {rules.max_links} are allowed."
         )
-    if contains_banned_words(body):
-        raise BannedWords()
 
 
-class _LinkCounter(HTMLParser):
-    """Counts the links in rendered HTML: each <a href>, and each address left as plain text
-    (readers' mail clients and browsers make those clickable too)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.count = 0
-        self._open_links = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "a":
-            self._open_links += 1
-            self.count += any(name == "href" and value for name, value in attrs)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "a" and self._open_links:
-            self._open_links -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self._open_links:
-            self.count += len(_LINK_RE.findall(data))
+def screen_or_refuse(*, body: str, author, article: Article, rules, editing=None):
+    """The screening step (comments/screening.py): a Verdict, or BannedWords for a block."""
+    verdict = screening.screen(
+        body=body, author=author, article=article, rules=rules, editing=editing
+    )
+    if verdict.is_refused:
+        raise BannedWords(verdict.reason)
+    return verdict
 
 
-def count_links(body: str) -> int:
-    """Links as readers get them: counted in the rendered, sanitised HTML, not the source, so
-    Markdown that browsers resolve to a link (`[x](http:host)`) counts however it is spelt."""
-    counter = _LinkCounter()
-    counter.feed(render_comment_markdown(body))
-    counter.close()
-    return counter.count
-
-
-def contains_banned_words(text: str) -> bool:
-    words = list(BannedWord.objects.values_list("word", flat=True))
-    if not words:
-        return False
-    folded = " ".join(text.casefold().split())
-    pattern = r"(?<!\w)(?:" + "|".join(re.escape(w.casefold()) for w in words) + r")(?!\w)"
-    return re.search(pattern, folded) is not None
+def _log_automated(comment: Comment, verdict: screening.Verdict) -> None:
+    """Log what screening did to a published comment (flagged, masked) as automated."""
+    for action, note in verdict.marks():
+        ModerationAction.objects.create(
+            comment=comment, action=action, note=note[:300], is_automated=True
+        )
 
 
 def ensure_can_post(user, *, email_verified: bool | None = None) -> None:
@@ -315,6 +278,8 @@ def comment_create(
     if parent is not None:
         if parent.article_id != article.pk or not parent.is_published or parent.is_deleted:
             raise InvalidParent()
+        if article.is_qa and not author.is_staff:
+            raise QuestionsOnly()
         while parent.depth >= MAX_DEPTH:
             reply_to = reply_to or parent
             parent = parent.parent
@@ -336,12 +301,8 @@ def comment_create(
         ):
             raise RateLimited()
 
-    story_hold = _story_rules(article=article, author=author, body=body, parent=parent)
-    status, reason = Status.PUBLISHED, ""
-    if story_hold:
-        status, reason = Status.PENDING, story_hold
-    elif _held_for_review(author, rules):
-        status, reason = Status.PENDING, FIRST_COMMENT_REASON
+    verdict = screen_or_refuse(body=body, author=author, article=article, rules=rules)
+    status, reason = verdict.status, verdict.reason
 
     comment = Comment(
         article=article,
@@ -350,9 +311,12 @@ def comment_create(
         root_id=(parent.root_id or parent.pk) if parent else None,
         depth=parent.depth + 1 if parent else 0,
         reply_to=reply_to,
-        body=body,
+        body=verdict.body,
         status=status,
         moderation_reason=reason,
+        is_suspect=verdict.is_suspect,
+        screening_score=verdict.score,
+        screening_notes=verdict.notes_text,
         ip_address=ip_address or None,
         client_token=client_token,
     )
@@ -365,10 +329,16 @@ def comment_create(
     try:
         with transaction.atomic():
             comment.save()
+            if verdict.is_masked:  # the words as written, for moderators
+                CommentRevision.objects.create(comment=comment, body=body)
             if status == Status.PENDING:
                 ModerationAction.objects.create(
-                    comment=comment, action=ModerationAction.Action.AUTO_HELD, note=reason
+                    comment=comment,
+                    action=ModerationAction.Action.AUTO_HELD,
+                    note=reason,
+                    is_automated=True,
                 )
+            _log_automated(comment, verdict)
             _adjust_comment_count(article.pk, 1 if comment.is_counted else 0)
             _schedule_notifications(comment)
     except IntegrityError:
@@ -378,38 +348,6 @@ def comment_create(
             return existing
         raise
     return comment
-
-
-def _skips_link_hold(author) -> bool:
-    """Who a story's link hold lets through. Until earned trust lands, staff only; then
-    `comments.trust.is_trusted(author)` (trusted readers skip the link hold too)."""
-    return author.is_staff
-
-
-def _story_rules(*, article: Article, author, body: str, parent: Comment | None = None) -> str:
-    """The story's own discussion settings (Article): why this text waits for a moderator
-    ("" if it need not). Raises QuestionsOnly for a reader's reply in Q&A mode. Staff are
-    never held: they are the ones answering."""
-    if author.is_staff:
-        return ""
-    if article.is_qa and parent is not None:
-        raise QuestionsOnly()
-    if article.is_premoderated:
-        return PREMODERATED_REASON
-    if article.is_link_hold and not _skips_link_hold(author) and count_links(body):
-        return LINK_HELD_REASON
-    return ""
-
-
-def _held_for_review(author, rules: ModerationSettings, *, besides: Comment | None = None) -> bool:
-    """Whether new text from this author waits for a moderator: the first-comment rule, for
-    an author with no published comment (`besides` the one being edited)."""
-    if not rules.first_comment_held or author.is_staff:
-        return False
-    published = Comment.objects.filter(author=author, status=Status.PUBLISHED)
-    if besides is not None:
-        published = published.exclude(pk=besides.pk)
-    return not published.exists()
 
 
 def moderator_has_decided(comment: Comment) -> bool:
@@ -422,7 +360,7 @@ def decided_by_a_moderator(comment_ids: list[int]) -> set[int]:
     """Which of these comments a moderator has decided on (moderator_has_decided), in one
     query."""
     return set(
-        ModerationAction.objects.filter(comment_id__in=comment_ids)
+        ModerationAction.objects.filter(comment_id__in=comment_ids, is_automated=False)
         .exclude(action__in=_NOT_MODERATOR_DECISIONS)
         .values_list("comment_id", flat=True)
     )
@@ -447,8 +385,9 @@ def can_edit(comment: Comment, user, rules: ModerationSettings | None = None) ->
 def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
     """The author rewrites their comment within the edit window; the old body is kept.
 
-    The new text is screened as a new comment would be: the same account rules, length, link
-    and banned-word checks, and held for a moderator where a new comment would be held. Once a
+    The new text is screened as a new comment would be: the same account rules, length and
+    link checks and the same screening step, and held for a moderator where a new comment
+    would be held (the comment being edited does not count as approved). Once a
     moderator has decided on a comment, its text is what they judged: it cannot be edited.
     """
     if editor is None or comment.author_id != editor.pk:
@@ -467,25 +406,35 @@ def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
     validate_body(body, rules=rules)
     if body == comment.body:
         return comment
+    verdict = screen_or_refuse(
+        body=body, author=editor, article=comment.article, rules=rules, editing=comment
+    )
+    screened = ("is_suspect", "screening_score", "screening_notes")
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         if locked.is_deleted:
             raise CommentNotAvailable()
         CommentRevision.objects.create(comment=locked, body=locked.body)
-        locked.body = body
+        if verdict.is_masked:
+            CommentRevision.objects.create(comment=locked, body=body)
+        locked.body = verdict.body
         locked.edited_at = timezone.now()
+        locked.is_suspect = verdict.is_suspect
+        locked.screening_score = verdict.score
+        locked.screening_notes = verdict.notes_text
         locked.full_clean(exclude=["body_html"])
-        locked.save(update_fields=["body", "body_html", "edited_at"])
-        story_hold = _story_rules(article=comment.article, author=editor, body=body)
-        if locked.is_published and (story_hold or _held_for_review(editor, rules, besides=locked)):
+        locked.save(update_fields=["body", "body_html", "edited_at", *screened])
+        if locked.is_published and verdict.is_held:
             _change_status(
                 locked,
                 Status.PENDING,
                 moderator=None,
-                note=story_hold or EDIT_HELD_REASON,
+                note=verdict.reason,
                 action=ModerationAction.Action.AUTO_HELD,
+                is_automated=True,
             )
-    for field in ("body", "body_html", "edited_at", "status", "moderation_reason"):
+        _log_automated(locked, verdict)
+    for field in ("body", "body_html", "edited_at", "status", "moderation_reason", *screened):
         setattr(comment, field, getattr(locked, field))
     return comment
 
@@ -580,6 +529,7 @@ def comment_report(*, comment: Comment, reporter, reason: str, detail: str = "")
                     moderator=None,
                     note=REPORTED_REASON,
                     action=ModerationAction.Action.AUTO_HELD,
+                    is_automated=True,
                 )
     except IntegrityError:
         raise AlreadyReported() from None
@@ -610,22 +560,38 @@ def comment_request_review(*, comment: Comment, author) -> Comment:
 
 
 def _change_status(
-    comment: Comment, status: str, *, moderator, note: str, action: str | None = None
+    comment: Comment,
+    status: str,
+    *,
+    moderator,
+    note: str,
+    action: str | None = None,
+    is_automated: bool = False,
 ) -> None:
-    """Move a locked comment to a status, keep the article's count right, log it."""
+    """Move a locked comment to a status, keep the article's count right, log it.
+
+    A moderator's decision also settles a "suspect" mark from screening.
+    """
     was_counted = comment.is_counted
     comment.status = status
     comment.moderation_reason = "" if status == Status.PUBLISHED else note[:300]
-    comment.save(update_fields=["status", "moderation_reason"])
+    if moderator is not None:
+        comment.is_suspect = False
+    comment.save(update_fields=["status", "moderation_reason", "is_suspect"])
     _adjust_comment_count(comment.article_id, int(comment.is_counted) - int(was_counted))
     ModerationAction.objects.create(
-        comment=comment, moderator=moderator, action=action or status, note=note[:300]
+        comment=comment,
+        moderator=moderator,
+        action=action or status,
+        note=note[:300],
+        is_automated=is_automated,
     )
     _schedule_notifications(comment)
 
 
 def comment_set_status(*, comment: Comment, status: str, moderator, note: str = "") -> Comment:
-    """A moderator publishes, holds, hides, marks as spam or removes a comment."""
+    """A moderator publishes, holds, hides, marks as spam or removes a comment (publishing a
+    published comment that screening marked suspect clears the mark)."""
     if not _is_moderator(moderator):
         raise NotModerator()
     if status not in Status.values:
@@ -634,7 +600,16 @@ def comment_set_status(*, comment: Comment, status: str, moderator, note: str = 
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         if locked.status != status:
             _change_status(locked, status, moderator=moderator, note=note)
-    comment.refresh_from_db(fields=["status", "moderation_reason", "notified_at"])
+        elif locked.is_suspect and status == Status.PUBLISHED:
+            # Approving a published suspect: the moderator checked it; it leaves the queue.
+            Comment.objects.filter(pk=locked.pk).update(is_suspect=False)
+            ModerationAction.objects.create(
+                comment=locked,
+                moderator=moderator,
+                action=status,
+                note=(note or "Checked: no longer suspect.")[:300],
+            )
+    comment.refresh_from_db(fields=["status", "moderation_reason", "notified_at", "is_suspect"])
     return comment
 
 

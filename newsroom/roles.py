@@ -24,6 +24,7 @@ MODERATION = (
     "comments.view_commentreport",
     "comments.change_commentreport",
     "comments.view_moderationaction",
+    "comments.view_trustchange",
 )
 
 ROLES: dict[str, tuple[str, ...]] = {
@@ -35,7 +36,7 @@ ROLES: dict[str, tuple[str, ...]] = {
         "articles.view_author",
         "articles.change_author",
         *MODERATION,
-        *(f"comments.{action}_bannedword" for action in _CRUD),
+        *(f"comments.{action}_watchedword" for action in _CRUD),
         "comments.view_moderationsettings",
         "comments.change_moderationsettings",
     ),

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from comments.models import BannedWord, Comment, ModerationAction, ModerationSettings
+from comments.models import Comment, ModerationAction, ModerationSettings, WatchedWord
 from comments.services import PostingBanned, PostingSuspended, comment_create
 from tests.admin.conftest import make_comment, report
 from tests.factories import ArticleFactory, UserFactory
@@ -269,9 +269,12 @@ def test_dashboard_hidden_without_comment_permission(client, db):
     assert "newsroom-dashboard" not in client.get(reverse("admin:index")).content.decode()
 
 
-def test_editor_edits_banned_words_and_rules(editor_client, article):
-    editor_client.post(reverse("admin:comments_bannedword_add"), {"word": "  Cheap   PILLS "})
-    assert BannedWord.objects.get().word == "cheap pills"
+def test_editor_edits_watched_words_and_rules(editor_client, article):
+    editor_client.post(
+        reverse("admin:comments_watchedword_add"),
+        {"pattern": "  Cheap   PILLS ", "action": "block", "reason": ""},
+    )
+    assert WatchedWord.objects.get().pattern == "cheap pills"
 
     rules = ModerationSettings.load()
     changelist = editor_client.get(reverse("admin:comments_moderationsettings_changelist"))
@@ -286,6 +289,15 @@ def test_editor_edits_banned_words_and_rules(editor_client, article):
         "user_rate_limit": 5,
         "ip_rate_limit": 20,
         "rate_limit_window_seconds": 600,
+        "trusted_after_comments": 5,
+        "rejection_limit": 2,
+        "rejection_window_comments": 5,
+        "rejection_window_days": 7,
+        "scorer_url": "",
+        "scorer_secret": "",
+        "scorer_threshold": 0.8,
+        "scorer_timeout_ms": 1500,
+        "scorer_fallback": "publish",
     }
     assert editor_client.post(change, data).status_code == 302
     rules.refresh_from_db()
@@ -296,10 +308,12 @@ def test_editor_edits_banned_words_and_rules(editor_client, article):
 
 def test_moderator_cannot_change_rules(moderator_client):
     assert (
-        moderator_client.post(reverse("admin:comments_bannedword_add"), {"word": "x"}).status_code
+        moderator_client.post(
+            reverse("admin:comments_watchedword_add"), {"pattern": "x", "action": "block"}
+        ).status_code
         == 403
     )
-    assert not BannedWord.objects.exists()
+    assert not WatchedWord.objects.exists()
 
 
 def test_moderation_log_is_read_only(editor_client, editor, article):

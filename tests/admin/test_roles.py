@@ -32,8 +32,9 @@ MATRIX = [
     ("admin:comments_comment_delete", "comment", DENIED, DENIED),
     ("admin:comments_comment_add", None, DENIED, DENIED),
     ("admin:comments_moderationaction_changelist", None, OK, OK),
-    ("admin:comments_bannedword_changelist", None, OK, DENIED),
-    ("admin:comments_bannedword_add", None, OK, DENIED),
+    ("admin:comments_watchedword_changelist", None, OK, DENIED),
+    ("admin:comments_watchedword_add", None, OK, DENIED),
+    ("admin:comments_trustchange_changelist", None, OK, OK),
     ("admin:comments_moderationsettings_change", "settings", OK, DENIED),
     ("admin:accounts_user_changelist", None, DENIED, DENIED),
     ("admin:accounts_user_change", "user", DENIED, DENIED),
@@ -89,14 +90,14 @@ def test_admin_index_lists_only_each_roles_models(client, editor, moderator):
     client.force_login(editor)
     html = client.get(reverse("admin:index")).content.decode()
     assert "Articles" in html
-    assert "Banned words" in html
+    assert "Watched words" in html
     assert ">Users<" not in html
     assert ">Groups<" not in html
     client.force_login(moderator)
     html = client.get(reverse("admin:index")).content.decode()
     assert "Comments" in html
     assert ">Articles<" not in html
-    assert "Banned words" not in html
+    assert "Watched words" not in html
 
 
 def test_moderator_cannot_run_article_actions(moderator_client, article):

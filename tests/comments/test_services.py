@@ -9,12 +9,12 @@ from django.utils import timezone
 from articles.models import Article
 from comments import ratelimit, services
 from comments.models import (
-    BannedWord,
     Comment,
     CommentLike,
     CommentReport,
     CommentRevision,
     ModerationAction,
+    WatchedWord,
 )
 from tests.factories import ArticleFactory, UserFactory
 
@@ -104,8 +104,8 @@ def test_too_many_links_refused(rules, article, reader):
 
 
 def test_banned_words_refused_in_any_case_but_not_inside_other_words(rules, article, reader):
-    BannedWord.objects.create(word="Frobnicate")
-    BannedWord.objects.create(word="bad  phrase")
+    WatchedWord.objects.create(pattern="Frobnicate", action=WatchedWord.Action.BLOCK)
+    WatchedWord.objects.create(pattern="bad  phrase", action=WatchedWord.Action.BLOCK)
     with pytest.raises(services.BannedWords):
         post(article, reader, "You FROBNICATE everything")
     with pytest.raises(services.BannedWords):
@@ -228,7 +228,7 @@ def test_edit_after_window_refused(rules, article, reader):
 
 
 def test_edit_applies_the_same_rules(rules, article, reader):
-    BannedWord.objects.create(word="frobnicate")
+    WatchedWord.objects.create(pattern="frobnicate", action=WatchedWord.Action.BLOCK)
     comment = post(article, reader, "Clean")
     with pytest.raises(services.BannedWords):
         services.comment_edit(comment=comment, editor=reader, body="now frobnicate")

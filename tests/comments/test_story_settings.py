@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.services import article_set_discussion
-from comments import services
+from comments import screening, services, trust
 from comments.models import Comment, ModerationAction
 from newsite import pagecache
 from tests.comments import test_queries
@@ -47,7 +47,7 @@ def test_premoderated_story_holds_every_reader_comment_with_why(rules, reader, m
     article = ArticleFactory(is_premoderated=True)
     comment = post(article, reader)
     assert comment.status == Comment.Status.PENDING
-    assert comment.moderation_reason == services.PREMODERATED_REASON
+    assert comment.moderation_reason == screening.PREMODERATED_REASON
     assert ModerationAction.objects.get(comment=comment).action == "auto_held"
     assert Article.objects.get(pk=article.pk).comment_count == 0
     services.comment_set_status(comment=comment, status="published", moderator=moderator)
@@ -73,7 +73,7 @@ def test_link_hold_holds_reader_comments_with_links_only(rules, reader, staff):
     article = ArticleFactory(is_link_hold=True)
     held = post(article, reader, LINK)
     assert held.status == Comment.Status.PENDING
-    assert held.moderation_reason == services.LINK_HELD_REASON
+    assert held.moderation_reason == screening.LINK_HELD_REASON
     assert post(article, reader, "No link here.").status == Comment.Status.PUBLISHED
     assert post(article, staff, LINK).status == Comment.Status.PUBLISHED
 
@@ -83,9 +83,11 @@ def test_link_hold_sees_markdown_links(rules, reader):
     assert post(article, reader, "[see](http:example.com)").status == Comment.Status.PENDING
 
 
-def test_skips_link_hold_is_the_one_place_to_wire_trust_in(reader, staff):
-    assert services._skips_link_hold(staff) is True
-    assert services._skips_link_hold(reader) is False
+def test_trusted_readers_and_staff_skip_the_link_hold(rules, reader, staff, moderator):
+    article = ArticleFactory(is_link_hold=True)
+    assert post(article, staff, LINK).status == Comment.Status.PUBLISHED
+    trust.trust_set(user=reader, level="trusted", moderator=moderator, note="Long-time reader")
+    assert post(article, reader, LINK).status == Comment.Status.PUBLISHED
 
 
 def test_editing_a_link_in_on_a_link_hold_story_holds_the_comment(rules, reader):
@@ -95,7 +97,7 @@ def test_editing_a_link_in_on_a_link_hold_story_holds_the_comment(rules, reader)
     services.comment_edit(comment=comment, editor=reader, body=LINK)
     comment.refresh_from_db()
     assert comment.status == Comment.Status.PENDING
-    assert comment.moderation_reason == services.LINK_HELD_REASON
+    assert comment.moderation_reason == screening.LINK_HELD_REASON
 
 
 # --- closing time ------------------------------------------------------------------------------

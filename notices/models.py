@@ -13,6 +13,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -134,7 +135,9 @@ class Notice(models.Model):
         max_length=300, blank=True, help_text="The law or provision the sender names, if any."
     )
     explanation = models.TextField(
-        max_length=MAX_EXPLANATION, help_text="Why the sender thinks the comment is illegal."
+        max_length=MAX_EXPLANATION,
+        validators=[MaxLengthValidator(MAX_EXPLANATION)],
+        help_text="Why the sender thinks the comment is illegal.",
     )
     location_url = models.URLField(max_length=500, help_text="Where the content is.")
     comment = models.ForeignKey(
@@ -209,6 +212,7 @@ class NoticeDecision(AppendOnlyModel):
     )
     explanation = models.TextField(
         max_length=MAX_EXPLANATION,
+        validators=[MaxLengthValidator(MAX_EXPLANATION)],
         help_text="Why: the facts and how the law or guideline applies. Sent to the notice's "
         "sender and, if the comment is removed, to its author.",
     )
@@ -327,8 +331,13 @@ class StatementOfReasons(AppendOnlyModel):
     decision_ground = models.CharField(max_length=40, choices=DecisionGround.choices)
     legal_ground = models.CharField(max_length=500, blank=True)
     terms_ground = models.CharField(max_length=500, blank=True)
-    explanation = models.TextField(max_length=2_000)
-    facts = models.TextField(max_length=MAX_EXPLANATION, help_text="The facts relied on.")
+    # The Transparency Database's limits (StatementStoreRequest).
+    explanation = models.TextField(max_length=2_000, validators=[MaxLengthValidator(2_000)])
+    facts = models.TextField(
+        max_length=MAX_EXPLANATION,
+        validators=[MaxLengthValidator(MAX_EXPLANATION)],
+        help_text="The facts relied on.",
+    )
     category = models.CharField(max_length=80, choices=Category.choices)
     is_automated_detection = models.BooleanField(default=False)
     automated_decision = models.CharField(
@@ -382,11 +391,16 @@ class Appeal(models.Model):
     statement = models.OneToOneField(
         StatementOfReasons, on_delete=models.PROTECT, related_name="appeal"
     )
-    reason = models.TextField(max_length=MAX_EXPLANATION)
+    reason = models.TextField(
+        max_length=MAX_EXPLANATION, validators=[MaxLengthValidator(MAX_EXPLANATION)]
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
     decision_note = models.TextField(
-        max_length=2_000, blank=True, help_text="Sent to the author with the outcome."
+        max_length=2_000,
+        validators=[MaxLengthValidator(2_000)],
+        blank=True,
+        help_text="Sent to the author with the outcome.",
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

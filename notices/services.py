@@ -9,6 +9,7 @@ receiver on ModerationAction (notices/signals.py) then issues the statement of r
 from __future__ import annotations
 
 import contextvars
+import hashlib
 import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
@@ -197,8 +198,10 @@ def notice_create(
         f"notice:ip:{ip_address}", limit=NOTICES_PER_IP, window=NOTICE_WINDOW
     ):
         raise NoticeRateLimited()
+    # Hashed: any text may arrive here, and cache keys must be plain.
+    email_key = hashlib.sha256(sender_email.casefold().encode()).hexdigest()[:32]
     if not ratelimit.hit(
-        f"notice:email:{sender_email.casefold()}", limit=NOTICES_PER_EMAIL, window=NOTICE_WINDOW
+        f"notice:email:{email_key}", limit=NOTICES_PER_EMAIL, window=NOTICE_WINDOW
     ):
         raise NoticeRateLimited()
 

@@ -192,7 +192,8 @@ def test_an_illegal_decision_removes_the_comment_through_the_comment_services(
         ground="Criminal code, section 187",
         explanation="It accuses a named person of a crime without evidence.",
     )
-    assert decision.is_illegal and decision.decided_by == moderator
+    assert decision.is_illegal
+    assert decision.decided_by == moderator
     comment.refresh_from_db()
     article.refresh_from_db()
     assert comment.status == Comment.Status.REMOVED
@@ -220,7 +221,8 @@ def test_an_illegal_decision_removes_the_comment_through_the_comment_services(
     by_recipient = {m.to[0]: m for m in mail.outbox}
     assert set(by_recipient) == {"sam@example.com", "ada@example.com"}
     outcome = by_recipient["sam@example.com"]
-    assert "Illegal" in outcome.body and "section 187" in outcome.body
+    assert "Illegal" in outcome.body
+    assert "section 187" in outcome.body
     to_author = by_recipient["ada@example.com"]
     assert "the reasons" in to_author.subject
     assert statement.get_absolute_url() in to_author.body

@@ -52,9 +52,6 @@ def statement_record(statement: StatementOfReasons) -> dict:
     record = {
         "decision_visibility": [statement.decision_visibility],
         "decision_ground": statement.decision_ground,
-        "decision_ground_reference_url": ""
-        if illegal
-        else settings.SITE_URL + reverse("notices:guidelines"),
         "category": statement.category,
         "content_type": ["CONTENT_TYPE_TEXT"],
         "content_date": f"{statement.content_date:%Y-%m-%d}",
@@ -69,6 +66,7 @@ def statement_record(statement: StatementOfReasons) -> dict:
         record["illegal_content_legal_ground"] = statement.legal_ground
         record["illegal_content_explanation"] = statement.explanation
     else:
+        record["decision_ground_reference_url"] = settings.SITE_URL + reverse("notices:guidelines")
         record["incompatible_content_ground"] = statement.terms_ground
         record["incompatible_content_explanation"] = statement.explanation
         record["incompatible_content_illegal"] = "No"

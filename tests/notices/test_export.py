@@ -230,7 +230,7 @@ def test_puids_are_stable_and_name_no_one(statements, comment, author):
     again = [r["puid"] for r in export.records(StatementOfReasons.objects.for_export())]
     assert first == again
     for puid in first:
-        assert str(comment.pk) != puid
+        assert puid != str(comment.pk)
         assert author.email not in puid
         assert re.fullmatch(r"[0-9a-f-]{36}", puid)
 

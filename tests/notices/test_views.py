@@ -169,7 +169,7 @@ def test_statements_are_private_to_their_author_and_staff(client, statement, mod
     assert client.post(f"{url}appeal/", {"reason": "Me too"}).status_code == 404
     client.force_login(moderator)
     page = client.get(url).content.decode()
-    assert "Only the comment’s author can appeal" in page
+    assert "Only the comment\N{RIGHT SINGLE QUOTATION MARK}s author can appeal" in page
 
 
 def test_the_profile_lists_decisions_about_the_readers_comments(client, statement, author):

@@ -38,7 +38,7 @@ def test_every_comment_links_to_the_notice_form_and_every_box_to_the_guidelines(
     assert 'href="/notices/new/"' in page  # the footer
     client.force_login(author)
     page = client.get(comment.article.get_absolute_url()).content.decode()
-    assert 'href="/notices/guidelines/">community guidelines</a>' in page
+    assert 'class="comment-form__guidelines" href="/notices/guidelines/"' in page
 
 
 def test_the_form_is_prefilled_from_the_comment_for_a_logged_out_reader(client, comment):

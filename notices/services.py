@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from comments import ratelimit
 from comments.models import Comment, ModerationAction
-from comments.services import comment_set_status
+from comments.services import CommentError, comment_set_status
 from newsite.tasks import enqueue_email
 
 from .models import Appeal, Category, Notice, NoticeDecision, StatementOfReasons
@@ -284,6 +284,8 @@ def notice_decide(
                         moderator=moderator,
                         note=f"Notice {locked.reference}: {decision.get_outcome_display()}",
                     )
+                except CommentError as error:  # e.g. no right to moderate comments
+                    raise NoticeError(error.message) from error
                 finally:
                     _deciding.reset(token)
         _send(
@@ -439,12 +441,15 @@ def appeal_decide(*, appeal: Appeal, moderator, outcome: str, note: str = "") ->
             and comment is not None
             and comment.status != Comment.Status.PUBLISHED
         ):
-            comment_set_status(
-                comment=comment,
-                status=Comment.Status.PUBLISHED,
-                moderator=moderator,
-                note=f"Appeal against statement {statement.puid} reversed the decision.",
-            )
+            try:
+                comment_set_status(
+                    comment=comment,
+                    status=Comment.Status.PUBLISHED,
+                    moderator=moderator,
+                    note=f"Appeal against statement {statement.puid} reversed the decision.",
+                )
+            except CommentError as error:
+                raise NoticeError(error.message) from error
         recipient = statement.recipient
         if recipient is not None and recipient.email and recipient.is_active:
             _send(

@@ -343,6 +343,30 @@ def test_statements_cannot_be_changed_or_deleted(decided):
     assert StatementOfReasons.objects.get().legal_ground == "Criminal code, section 187"
 
 
+def test_deleting_the_comment_keeps_the_record(decided, comment):
+    comment.article.delete()  # takes its comments and their moderation log with it
+    statement = StatementOfReasons.objects.get()
+    assert statement.comment is None
+    assert statement.moderation_action is None
+    assert statement.comment_excerpt == "The harbour master is a crook."
+    assert NoticeDecision.objects.get() == decided
+
+
+def test_a_decider_who_may_not_moderate_comments_changes_nothing(comment):
+    from django.contrib.auth.models import Permission
+
+    odd = UserFactory(is_staff=True)
+    odd.user_permissions.add(Permission.objects.get(codename="add_noticedecision"))
+    notice = send_notice(comment)
+    with pytest.raises(services.NoticeError, match="Only moderators"):
+        services.notice_decide(
+            notice=notice, moderator=odd, outcome=Outcome.ILLEGAL, ground="x", explanation="y"
+        )
+    notice.refresh_from_db()
+    assert notice.state == Notice.State.RECEIVED
+    assert not NoticeDecision.objects.exists()
+
+
 def test_deleting_the_moderators_account_keeps_the_record(decided, moderator):
     moderator.delete()
     decided.refresh_from_db()

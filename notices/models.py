@@ -36,6 +36,9 @@ class AppendOnlyQuerySet(models.QuerySet):
     def delete(self):
         raise AppendOnlyError(f"{self.model.__name__} rows cannot be deleted.")
 
+    def bulk_update(self, objs, fields, batch_size=None) -> int:
+        raise AppendOnlyError(f"{self.model.__name__} rows cannot be changed.")
+
 
 class AppendOnlyModel(models.Model):
     """Rows are written once. Saving an existing row or deleting one raises AppendOnlyError.

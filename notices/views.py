@@ -25,11 +25,13 @@ logger = logging.getLogger(__name__)
 
 
 def reportable_comment(pk) -> Comment | None:
-    """A comment on a published article, in any state: a deleted one can still be reported."""
+    """A published comment on a published article; one its author deleted since can still be
+    reported. Held or hidden ones are not shown to the public, so not named here either."""
     if not str(pk or "").isdigit():
         return None
     return (
-        Comment.objects.filter(pk=int(pk), article__in=Article.objects.published())
+        Comment.objects.published()
+        .filter(pk=int(pk), article__in=Article.objects.published())
         .select_related("article", "author")
         .first()
     )

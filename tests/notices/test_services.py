@@ -325,6 +325,8 @@ def test_decisions_cannot_be_changed_or_deleted(decided):
         NoticeDecision.objects.filter(pk=decided.pk).update(explanation="Quietly rewritten.")
     with pytest.raises(AppendOnlyError):
         NoticeDecision.objects.all().delete()
+    with pytest.raises(AppendOnlyError):
+        NoticeDecision.objects.bulk_update([decided], ["explanation"])
     decided.refresh_from_db()
     assert decided.explanation == "Defamatory."
 

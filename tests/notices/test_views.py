@@ -179,6 +179,43 @@ def test_the_profile_lists_decisions_about_the_readers_comments(client, statemen
     assert f'href="{statement.get_absolute_url()}"' in page
 
 
+def test_the_profile_lists_decisions_in_a_fixed_number_of_queries(
+    client, statement, author, moderator, article
+):
+    """Guards the N+1 of each statement's comment, article and appeal."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from comments.services import comment_create
+
+    client.force_login(author)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/accounts/profile/")
+    for number in range(3):
+        other = comment_create(article=article, author=author, body=f"Another {number}")
+        comment_set_status(comment=other, status="hidden", moderator=moderator)
+    services.appeal_create(statement=statement, author=author, reason="Please.")
+    with CaptureQueriesContext(connection) as four:
+        page = client.get("/accounts/profile/").content.decode()
+    assert page.count("/notices/statements/") == 4
+    assert len(four.captured_queries) == len(one.captured_queries)
+
+
+def test_the_statement_page_makes_few_queries(client, statement, author, page_queries):
+    client.force_login(author)
+    with page_queries() as sql:
+        client.get(statement.get_absolute_url())
+    # session, user, the statement with its comment, article, notice and appeal, guidelines
+    assert len(sql) <= 4, sql
+
+
+def test_a_held_comment_is_not_named_on_the_form(client, comment, moderator):
+    comment_set_status(comment=comment, status="pending", moderator=moderator)
+    page = client.get(NEW, {"comment": comment.pk}).content.decode()
+    assert "The harbour master" not in page
+    assert "Ada" not in page
+
+
 def test_the_profile_without_decisions_has_no_such_section(client, author):
     client.force_login(author)
     assert "Decisions about your comments" not in client.get("/accounts/profile/").content.decode()

@@ -87,6 +87,7 @@ def test_logged_out_notice_to_decision_with_every_email(
         "An unproven accusation of bribery."
     )
     problems += axe_violations(reader)
+    reader.screenshot(path=output_path("form-refused.png"), full_page=True)
     reader.get_by_label("I believe in good faith").check()
     reader.get_by_role("button", name="Send notice").click()
 
@@ -142,9 +143,18 @@ def test_logged_out_notice_to_decision_with_every_email(
     expect(author_page.locator(".facts")).to_contain_text("section 187")
     expect(author_page.get_by_role("button", name="Send appeal")).to_be_visible()
     problems += axe_violations(author_page)
+    author_page.screenshot(path=output_path("statement.png"), full_page=True)
     author_page.goto(live_server.url + "/notices/guidelines/")
     problems += axe_violations(author_page)
     author_page.screenshot(path=output_path("guidelines.png"), full_page=True)
+    # The public pages in the dark colour scheme too.
+    dark = browser.new_context(bypass_csp=True, color_scheme="dark")
+    sign_in(dark, live_server, author)
+    dark_page = dark.new_page()
+    for path in (f"/notices/new/?comment={comment.pk}", notice.get_absolute_url(), link):
+        dark_page.goto(path if path.startswith("http") else live_server.url + path)
+        problems += axe_violations(dark_page)
+    dark.close()
     author_context.close()
     assert StatementOfReasons.objects.get().notice == notice
     assert problems == []

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from comments import ratelimit
 from comments.models import Comment, ModerationAction
@@ -333,8 +334,9 @@ def statement_issue_for_action(*, action: ModerationAction) -> StatementOfReason
             "terms_ground": "" if illegal else f"{GUIDELINES_GROUND}: {decision.ground}",
             "explanation": decision.explanation[:2000],
             "facts": (
-                f"A notice received on {notice.received_at:%d %B %Y} said this comment is "
-                f"unlawful ({notice.get_ground_display().lower()}). A moderator read the "
+                f"A notice received on {date_format(timezone.localtime(notice.received_at))} "
+                f"said this comment is unlawful ({notice.get_ground_display().lower()}). "
+                "A moderator read the "
                 f"comment and the notice and decided: {decision.get_outcome_display()}."
             ),
             "category": notice.category if illegal else Category.TERMS,

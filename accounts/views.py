@@ -15,12 +15,15 @@ from django.views.generic import FormView
 
 from comments import ratelimit as counters
 from comments.models import Comment
+from notices.models import StatementOfReasons
 
 from .forms import DeleteAccountForm, ProfileForm
 from .services import user_delete, user_export_data, user_update_profile
 
 COMMENTS_PER_PAGE = 20
 PROFILE_SAVES_PER_MINUTE = 10
+# The latest decisions about the reader's comments (DSA statements of reasons) on their page.
+STATEMENTS_SHOWN = 50
 
 
 class ProfileView(LoginRequiredMixin, FormView):
@@ -48,6 +51,9 @@ class ProfileView(LoginRequiredMixin, FormView):
             paginator=page.paginator,
             is_paginated=page.has_other_pages(),
             comments=page.object_list,
+            statements=StatementOfReasons.objects.for_recipient(user).select_related(
+                "comment__article", "appeal"
+            )[:STATEMENTS_SHOWN],
             social_connections_available=bool(get_social_adapter().list_providers(self.request)),
             **kwargs,
         )

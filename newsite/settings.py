@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "accounts",
     "articles",
     "comments",
+    # EU DSA notices of illegal content, statements of reasons and appeals (issue 15). Before
+    # newsroom, whose roles name its permissions.
+    "notices",
     # Article revision history (who, when, restore, recover deleted) for the newsroom admin.
     "reversion",
     # Editors and Moderators roles, make_editor, the admin dashboard.

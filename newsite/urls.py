@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/profile/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("comments/", include("comments.urls")),
+    path("notices/", include("notices.urls")),
     path("", include("articles.urls")),
     path("", include("discovery.urls")),
 ]

@@ -27,6 +27,18 @@ MODERATION = (
     "comments.view_trustchange",
 )
 
+# Notices and statements of reasons (EU DSA): read the queue, add decisions (which also starts
+# reviews, voids spam and decides appeals). Decisions and statements are append-only: no one
+# gets change or delete on them.
+NOTICES = (
+    "notices.view_notice",
+    "notices.add_noticedecision",
+    "notices.view_noticedecision",
+    "notices.view_statementofreasons",
+    "notices.view_appeal",
+    "notices.view_communityguidelines",
+)
+
 ROLES: dict[str, tuple[str, ...]] = {
     EDITORS: (
         *(f"articles.{verb}_{model}" for model in ("article", "tag", "source") for verb in _CRUD),
@@ -39,8 +51,11 @@ ROLES: dict[str, tuple[str, ...]] = {
         *(f"comments.{action}_watchedword" for action in _CRUD),
         "comments.view_moderationsettings",
         "comments.change_moderationsettings",
+        *NOTICES,
+        "notices.add_communityguidelines",
+        "notices.change_communityguidelines",
     ),
-    MODERATORS: MODERATION,
+    MODERATORS: (*MODERATION, *NOTICES),
 }
 
 

@@ -122,7 +122,7 @@ def test_reports_hide_comment_after_threshold(live_server, article, browser, pag
         sign_in(context, live_server, UserFactory())
         reporter = context.new_page()
         reporter.goto(url)
-        comment_item(reporter, "Rude remark").get_by_role("link", name="Report").click()
+        comment_item(reporter, "Rude remark").get_by_role("link", name="Report", exact=True).click()
         reporter.get_by_label("Abusive or hateful").check()
         reporter.get_by_role("button", name="Send report").click()
         expect(reporter.locator(".messages")).to_contain_text("A moderator will look")

@@ -1,0 +1,93 @@
+from django import forms
+
+from .models import MAX_EXPLANATION, Appeal, Notice
+
+
+class NoticeForm(forms.Form):
+    """A notice of illegal content (DSA article 16): what, where, why, and who sends it.
+
+    `client_token` is minted when the form is drawn, so a double submit makes one notice;
+    `website` is a honeypot that people never see or fill in.
+    """
+
+    location_url = forms.URLField(
+        label="Address of the comment",
+        max_length=500,
+        assume_scheme="https",
+        help_text="Each comment's “Report illegal content” link fills this in.",
+        error_messages={
+            "required": "Give the address of the comment.",
+            "invalid": "Enter a full web address, starting with https://.",
+        },
+    )
+    ground = forms.ChoiceField(
+        label="What kind of law does it break?", choices=Notice.Ground.choices
+    )
+    law = forms.CharField(
+        label="The law or provision, if you know it (optional)",
+        max_length=300,
+        required=False,
+    )
+    explanation = forms.CharField(
+        label="Why is it illegal?",
+        max_length=MAX_EXPLANATION,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=f"Be as exact as you can. Up to {MAX_EXPLANATION:,} characters.",
+        error_messages={"required": "Explain why you think the comment is illegal."},
+    )
+    sender_name = forms.CharField(
+        label="Your name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    sender_email = forms.EmailField(
+        label="Your e-mail address",
+        max_length=254,
+        help_text="We send your receipt and our decision here.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    is_good_faith = forms.BooleanField(
+        label="I believe in good faith that the information in this notice is accurate and "
+        "complete.",
+        error_messages={"required": "Please confirm the notice is made in good faith."},
+    )
+    comment = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    client_token = forms.RegexField(
+        regex=r"^[A-Za-z0-9-]{0,64}$", required=False, widget=forms.HiddenInput
+    )
+    website = forms.CharField(
+        required=False,
+        label="Leave this field empty",
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+
+class AppealForm(forms.Form):
+    reason = forms.CharField(
+        label="Why should we look again?",
+        max_length=MAX_EXPLANATION,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Tell us why the decision is wrong."},
+    )
+
+
+class AppealDecisionForm(forms.ModelForm):
+    """The admin's appeal form; refuses the moderator who took the first decision at once,
+    so the form is shown again with the reason (the service checks again)."""
+
+    moderator = None
+
+    class Meta:
+        model = Appeal
+        fields = ["outcome", "decision_note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("outcome"):
+            self.add_error("outcome", "Choose whether the decision stands or is reversed.")
+        statement = self.instance.statement
+        if self.moderator is not None and statement.decided_by_id == self.moderator.pk:
+            raise forms.ValidationError(
+                "You took the original decision, so another moderator must decide this appeal."
+            )
+        return cleaned

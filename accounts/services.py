@@ -54,15 +54,21 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _other_comment_records(user: User) -> dict[str, list[dict[str, Any]]]:
-    """Likes, reports, follows…: every other comments-app row that points at this reader.
+# The apps whose rows about a reader the export finds by their relations to the user.
+EXPORTED_APPS = ("comments", "notices")
 
-    Found from the model relations rather than named one by one, so a new kind of record the
-    comments app adds is exported without anyone remembering to come back here.
+
+def _other_records(user: User) -> dict[str, list[dict[str, Any]]]:
+    """Likes, reports, follows, statements of reasons…: every other row of the discussion's
+    apps that points at this reader.
+
+    Found from the model relations rather than named one by one, so a new kind of record these
+    apps add is exported without anyone remembering to come back here.
     """
     records: dict[str, list[dict[str, Any]]] = {}
     comment_model = apps.get_model("comments", "Comment")
-    for model in apps.get_app_config("comments").get_models():
+    models = [model for app in EXPORTED_APPS for model in apps.get_app_config(app).get_models()]
+    for model in models:
         for field in model._meta.concrete_fields:
             if not (field.is_relation and field.related_model is User):
                 continue
@@ -122,7 +128,21 @@ def user_export_data(*, user: User) -> dict[str, Any]:
             }
             for comment in comments
         ],
-        **_other_comment_records(user),
+        **_other_records(user),
+        # Notices name their sender by address, not account.
+        "notices sent": [
+            {
+                "reference": notice.reference,
+                "received_at": _plain(notice.received_at),
+                "state": notice.state,
+                "ground": notice.ground,
+                "explanation": notice.explanation,
+                "location_url": notice.location_url,
+            }
+            for notice in apps.get_model("notices", "Notice")
+            .objects.filter(sender_email__iexact=user.email)
+            .order_by("pk")
+        ],
     }
 
 

@@ -142,6 +142,31 @@ def discussion_record(article: Article) -> DiscussionRecord:
     return _cached(f"record:discussion:{article.pk}", compute)
 
 
+class Months:
+    """The last `count` calendar months (local time), each with an entry made by
+    `entry(month=<its first day>)`, to which figures are added by date."""
+
+    def __init__(self, count: int, entry) -> None:
+        now = timezone.localtime()
+        first = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        for _ in range(count - 1):
+            first = (first - timedelta(days=1)).replace(day=1)
+        self.first = first
+        self.entries = {}
+        month = first
+        while month <= now:
+            self.entries[(month.year, month.month)] = entry(month=month)
+            month = (month + timedelta(days=32)).replace(day=1)
+
+    def of(self, value: datetime):
+        """The entry of the month `value` falls in, or None outside the months shown."""
+        local = timezone.localtime(value)
+        return self.entries.get((local.year, local.month))
+
+    def newest_first(self) -> list:
+        return sorted(self.entries.values(), key=lambda entry: entry.month, reverse=True)
+
+
 @dataclass
 class MonthRecord:
     month: datetime
@@ -160,19 +185,8 @@ class MonthRecord:
 def monthly_record(*, months: int = MONTHS_SHOWN) -> list[MonthRecord]:
     """The last `months` calendar months, newest first: comments published, holds, take-downs
     by reason, and the median review time. Nothing in it names a person."""
-    now = timezone.localtime()
-    first = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    for _ in range(months - 1):
-        first = (first - timedelta(days=1)).replace(day=1)
-    record: dict[tuple[int, int], MonthRecord] = {}
-    month = first
-    while month <= now:
-        record[(month.year, month.month)] = MonthRecord(month=month)
-        month = (month + timedelta(days=32)).replace(day=1)
-
-    def month_of(value: datetime) -> MonthRecord | None:
-        local = timezone.localtime(value)
-        return record.get((local.year, local.month))
+    record = Months(months, MonthRecord)
+    first, month_of = record.first, record.of
 
     published = (
         Comment.objects.filter(created_at__gte=first, status=Status.PUBLISHED)
@@ -199,4 +213,4 @@ def monthly_record(*, months: int = MONTHS_SHOWN) -> list[MonthRecord]:
     for reviewed_at, wait in review_waits(since=first):
         if entry := month_of(reviewed_at):
             entry.waits.append(wait)
-    return sorted(record.values(), key=lambda entry: entry.month, reverse=True)
+    return record.newest_first()

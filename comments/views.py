@@ -32,7 +32,7 @@ from .drafts import clear_draft, is_cross_site, store_draft
 from .forms import CommentEditForm, CommentForm, CommentReportForm
 from .models import Comment, ModerationSettings, ThreadSubscription
 from .notifications import KIND_FOLLOW, PREFERENCES, read_unsubscribe_token
-from .record import MONTHS_SHOWN, median_wait_text, monthly_record
+from .record import median_wait_text
 
 logger = logging.getLogger(__name__)
 # Drafts one network address may leave per minute before logging in.
@@ -248,7 +248,14 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 if wants_fragment(request):
                     return render_comment(request, comment)
-                messages.success(request, "Your comment was updated.")
+                if comment.is_published:
+                    messages.success(request, "Your comment was updated.")
+                else:
+                    messages.info(
+                        request,
+                        f"Your comment was updated and is awaiting moderation. "
+                        f"{comment.moderation_reason}",
+                    )
                 return redirect(comment.get_absolute_url())
     else:
         form = CommentEditForm(initial={"body": comment.body})
@@ -378,18 +385,4 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         request,
         "comments/unsubscribe.html",
         {"kind": payload["k"], "article": article, "done": done, "token": token},
-    )
-
-
-@pagecache.anonymous_page_cache(lambda: [pagecache.LISTS])
-def moderation_record(request: HttpRequest) -> HttpResponse:
-    """/moderation/: the site's moderation in numbers, per month, without names."""
-    return render(
-        request,
-        "comments/moderation_record.html",
-        {
-            "months": monthly_record(),
-            "months_shown": MONTHS_SHOWN,
-            "median_wait": median_wait_text(),
-        },
     )

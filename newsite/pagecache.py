@@ -3,10 +3,10 @@
 A reader without a session cookie gets the same page as every other such reader, so the page is
 rendered once and kept in the shared cache, and a copy in each process's memory. Each kept page
 names the content versions it shows: "site" (articles, tags, sources, names), "lists" (comment
-counts on listings) and one per article's discussion. A write replaces the versions it affects
-once its transaction commits, and a page kept under older versions is then a miss. Templates key
-their `{% cache %}` fragments by the same versions (`versions()`), so they need no invalidation
-either.
+counts on listings), "notices" (counted on the moderation record) and one per article's
+discussion. A write replaces the versions it affects once its transaction commits, and a page
+kept under older versions is then a miss. Templates key their `{% cache %}` fragments by the
+same versions (`versions()`), so they need no invalidation either.
 
 HTTP caching, decided here for every response (CacheHeadersMiddleware):
 - a page for a reader without a session may be kept by shared caches (nginx, a CDN) for
@@ -36,6 +36,8 @@ logger = logging.getLogger(__name__)
 
 SITE = "version:site"
 LISTS = "version:lists"
+# Notices of illegal content and their decisions, counted on the public moderation record.
+NOTICES = "version:notices"
 # When the next scheduled article goes live: pages kept before then go stale at that moment.
 NEXT_PUBLICATION = "version:next-publication"
 PAGE_TIMEOUT = 60 * 60 * 24

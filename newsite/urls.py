@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from comments.views import moderation_record
 from newsite.views import healthz
+from notices.views import moderation_record
 
 # The admin signs in through allauth's login page, so its rate limits and checks apply there too.
 admin.site.login = secure_admin_login(admin.site.login)

@@ -26,6 +26,7 @@ from django.utils.formats import date_format
 from comments import ratelimit
 from comments.models import Comment, ModerationAction
 from comments.services import CommentError, comment_set_status
+from newsite import pagecache
 from newsite.tasks import enqueue_email
 
 from .models import Appeal, Category, Notice, NoticeDecision, StatementOfReasons
@@ -317,9 +318,11 @@ def notice_void(
 ) -> int:
     """Set aside open notices that are not real ones (spam, abuse); returns how many."""
     _ensure_can_decide(moderator)
-    return Notice.objects.filter(
+    voided = Notice.objects.filter(
         pk__in=[n.pk for n in notices], state__in=Notice.OPEN_STATES
     ).update(state=Notice.State.VOID, void_reason=reason[:300], decided_at=timezone.now())
+    pagecache.invalidate(pagecache.NOTICES)  # an update() sends no post_save
+    return voided
 
 
 # --- statements of reasons -------------------------------------------------------------------

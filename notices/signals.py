@@ -7,7 +7,7 @@ from django.dispatch import receiver
 from comments.models import ModerationAction
 from newsite import pagecache
 
-from .models import CommunityGuidelines
+from .models import CommunityGuidelines, Notice, NoticeDecision
 from .services import statement_issue_for_action
 
 
@@ -21,3 +21,10 @@ def moderation_action_logged(sender, instance: ModerationAction, created: bool, 
 def guidelines_changed(sender, **kwargs) -> None:
     # The guidelines page is kept by the anonymous page cache under the site version.
     pagecache.invalidate(pagecache.SITE)
+
+
+@receiver(post_save, sender=Notice, dispatch_uid="notices_notice_changed")
+@receiver(post_save, sender=NoticeDecision, dispatch_uid="notices_decision_made")
+def notices_changed(sender, **kwargs) -> None:
+    # The public moderation record counts notices and how they were decided.
+    pagecache.invalidate(pagecache.NOTICES)

@@ -1,5 +1,6 @@
 """Public pages: the notice form and its receipt, statements of reasons with their appeal
-form, and the community guidelines. Every form is a plain POST with CSRF (no JavaScript)."""
+form, the community guidelines, and the moderation record. Every form is a plain POST with
+CSRF (no JavaScript)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
 from comments.models import Comment
+from comments.record import MONTHS_SHOWN, median_wait_text, monthly_record
 from comments.views import client_ip
 from newsite import pagecache
 
 from . import services
 from .forms import AppealForm, NoticeForm
 from .models import CommunityGuidelines, Notice, StatementOfReasons
+from .record import monthly_notices
 
 logger = logging.getLogger(__name__)
 
@@ -145,3 +148,18 @@ def appeal_create(request: HttpRequest, puid) -> HttpResponse:
 @pagecache.anonymous_page_cache(lambda **kwargs: ())
 def guidelines(request: HttpRequest) -> HttpResponse:
     return render(request, "notices/guidelines.html", {"guidelines": CommunityGuidelines.current()})
+
+
+@pagecache.anonymous_page_cache(lambda: [pagecache.LISTS, pagecache.NOTICES])
+def moderation_record(request: HttpRequest) -> HttpResponse:
+    """/moderation/: the site's moderation in numbers, per month, without names."""
+    return render(
+        request,
+        "notices/moderation_record.html",
+        {
+            "months": monthly_record(),
+            "notice_months": monthly_notices(),
+            "months_shown": MONTHS_SHOWN,
+            "median_wait": median_wait_text(),
+        },
+    )

@@ -137,15 +137,43 @@ def test_export_contains_the_readers_data(client, reader, article):
     assert data["comments"][0]["url"].endswith(f"{article.get_absolute_url()}#c{mine.pk}")
     assert data["comment likes"][0]["comment"] == theirs.pk
     assert data["comment reports"][0]["reason"] == "spam"
+    assert data["notices sent"] == []
     assert "password" not in response.content.decode()
+
+
+def test_export_holds_statements_and_notices_about_the_reader(reader, article):
+    moderator = UserFactory(is_staff=True, is_superuser=True)
+    from comments.services import comment_set_status
+    from notices.services import notice_create
+
+    comment = make_comment(article, reader, "Mine")
+    comment_set_status(comment=comment, status="removed", moderator=moderator, note="Abuse")
+    theirs = make_comment(article, UserFactory(), "Theirs")
+    notice_create(
+        comment=theirs,
+        ground="hate",
+        explanation="It is hateful.",
+        location_url=f"https://example.com{theirs.get_absolute_url()}",
+        sender_name="Ada",
+        sender_email=reader.email.upper(),
+        is_good_faith=True,
+    )
+
+    data = user_export_data(user=reader)
+
+    [statement] = data["statements of reasons"]
+    assert statement["restriction"] == "removed"
+    assert statement["comment_excerpt"] == "Mine"
+    [notice] = data["notices sent"]
+    assert notice["explanation"] == "It is hateful."
 
 
 def test_export_query_count_is_flat(reader, django_assert_max_num_queries):
     """Stops an N+1 on comment.article in the export. (One query per relation to the reader:
-    trust changes, about them or made by them, added two.)"""
+    trust changes added two; notices, decisions, statements and appeals five.)"""
     for n in range(10):
         make_comment(ArticleFactory(), reader, f"Comment {n}")
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(15):
         data = user_export_data(user=reader)
     assert len(data["comments"]) == 10
 

@@ -33,8 +33,11 @@ def test_discussion_figures_lead_to_the_site_record(live_server, browser: Browse
 
     page.get_by_role("link", name="The whole site's moderation record").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Moderation record")
-    this_month = page.get_by_role("row", name=timezone.localtime().strftime("%B %Y"))
-    # Month, published, held for review, removed, spam, hidden, median time to review.
-    expect(this_month.locator("td")).to_have_text(["1", "4", "1", "1", "0", "under a minute"])
+    month = timezone.localtime().strftime("%B %Y")
+    comments = page.get_by_role("table", name="Comments by month").get_by_role("row", name=month)
+    # Published, held for review, removed, spam, hidden, median time to review.
+    expect(comments.locator("td")).to_have_text(["1", "4", "1", "1", "0", "under a minute"])
+    notices = page.get_by_role("table", name="Notices by month").get_by_role("row", name=month)
+    expect(notices.locator("td")).to_have_text(["0"] * 5)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()

@@ -254,6 +254,21 @@ def test_author_edits_and_comment_is_marked_edited(client, rules, article, reade
     assert "First" in html
 
 
+def test_an_edit_that_is_held_says_so(client, rules, reader):
+    article = ArticleFactory(is_link_hold=True)
+    comment = services.comment_create(article=article, author=reader, body="No link")
+    client.force_login(reader)
+    response = client.post(
+        reverse("comments:edit", kwargs={"pk": comment.pk}),
+        {"body": "See https://example.com"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Your comment was updated and is awaiting moderation." in page
+    assert "Your comment was updated.<" not in page
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.PENDING
+
+
 @pytest.mark.parametrize("action", ["edit", "delete"])
 def test_crafted_edit_or_delete_of_someone_elses_comment_is_404(
     client, rules, article, reader, other_reader, action

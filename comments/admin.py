@@ -140,16 +140,24 @@ class ReportReasonFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnly:
+    """For an admin or inline of records nobody adds, changes or deletes through the admin,
+    superusers included: logs, and the notices app's append-only decisions."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyInline(ReadOnly, admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class ModerationActionInline(ReadOnlyInline):
@@ -595,7 +603,7 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModerationAction)
-class ModerationActionAdmin(admin.ModelAdmin):
+class ModerationActionAdmin(ReadOnly, admin.ModelAdmin):
     """The audit log of every moderation decision; read-only."""
 
     list_display = ("created_at", "action", "moderator", "comment_link", "note")
@@ -608,15 +616,6 @@ class ModerationActionAdmin(admin.ModelAdmin):
     def comment_link(self, obj: ModerationAction) -> str:
         url = reverse("admin:comments_comment_change", args=[obj.comment_id])
         return format_html('<a href="{}">{}</a>', url, Truncator(obj.comment.body).chars(60))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(WatchedWord)
@@ -631,7 +630,7 @@ class WatchedWordAdmin(admin.ModelAdmin):
 
 
 @admin.register(TrustChange)
-class TrustChangeAdmin(admin.ModelAdmin):
+class TrustChangeAdmin(ReadOnly, admin.ModelAdmin):
     """Every hand-set trust level: who, when, why. Read-only; changes are made from a
     comment's page, through trust.trust_set."""
 
@@ -640,15 +639,6 @@ class TrustChangeAdmin(admin.ModelAdmin):
     list_select_related = ("user", "moderator")
     search_fields = ("user__display_name", "note")
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ModerationSettingsForm(forms.ModelForm):

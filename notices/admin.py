@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
+from comments.admin import ReadOnly, ReadOnlyInline
+
 from . import export, services
 from .forms import AppealDecisionForm
 from .models import Appeal, CommunityGuidelines, Notice, NoticeDecision, StatementOfReasons
@@ -54,22 +56,11 @@ class NoticeDecisionInline(admin.StackedInline):
         return False
 
 
-class StatementInline(admin.TabularInline):
+class StatementInline(ReadOnlyInline):
     model = StatementOfReasons
     fields = ["puid", "restriction", "decision_ground", "recipient", "created_at"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Notice)
@@ -175,21 +166,8 @@ class NoticeAdmin(DecideMixin, admin.ModelAdmin):
         )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Append-only records: nobody adds, changes or deletes them here, superusers included."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(NoticeDecision)
-class NoticeDecisionAdmin(ReadOnlyAdmin):
+class NoticeDecisionAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["notice", "outcome", "ground", "decided_by", "decided_at"]
     list_filter = ["outcome"]
     search_fields = ["notice__reference"]
@@ -198,7 +176,7 @@ class NoticeDecisionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(StatementOfReasons)
-class StatementOfReasonsAdmin(ReadOnlyAdmin):
+class StatementOfReasonsAdmin(ReadOnly, admin.ModelAdmin):
     list_display = [
         "puid",
         "restriction",

@@ -437,6 +437,24 @@ class Appeal(models.Model):
         return self.decided_at is not None
 
 
+# What the guidelines say until editors rewrite them in the admin.
+STARTING_GUIDELINES = """\
+These rules apply to every comment on this site. Moderators hold, hide or remove comments
+that break them, and tell the author why. You can appeal any decision once.
+
+1. **Be civil.** No personal attacks, insults or harassment of other readers, journalists or
+   the people in the story.
+2. **No hate.** Nothing that attacks people for their ethnicity, nationality, religion,
+   gender, sexual orientation, disability or age.
+3. **Nothing illegal.** No threats, incitement to violence, defamation, or other content
+   that breaks the law. Anyone can report illegal content with the "Report illegal content"
+   link under each comment.
+4. **Respect privacy.** Do not post other people's personal data.
+5. **No spam.** No advertising, repeated posts or links posted for their own sake.
+6. **Stay on topic.** Comments should be about the story.
+"""
+
+
 class CommunityGuidelines(models.Model):
     """The one page of rules readers agree to; statements on terms grounds cite it."""
 
@@ -464,5 +482,7 @@ class CommunityGuidelines(models.Model):
         return reverse("notices:guidelines")
 
     @classmethod
-    def current(cls) -> CommunityGuidelines | None:
-        return cls.objects.filter(pk=1).first()
+    def current(cls) -> CommunityGuidelines:
+        """The guidelines, written from STARTING_GUIDELINES the first time they are asked for."""
+        guidelines, _ = cls.objects.get_or_create(pk=1, defaults={"body": STARTING_GUIDELINES})
+        return guidelines

@@ -218,3 +218,24 @@ def test_an_appeal_is_refused_to_the_first_moderator_and_decided_by_another(
     client.post(url, {"outcome": "upheld", "decision_note": "Changed my mind."})
     appeal.refresh_from_db()
     assert appeal.outcome == Appeal.Outcome.REVERSED
+
+
+def test_a_comment_s_page_shows_its_author_s_notices_and_statements(
+    client, moderator, notice, comment
+):
+    services.notice_decide(
+        notice=notice,
+        moderator=moderator,
+        outcome="illegal",
+        ground="Criminal code, section 187",
+        explanation="Unproven accusation.",
+    )
+    client.force_login(moderator)
+    page = client.get(change_url(comment)).content.decode()
+    assert "Notices about their comments" in page
+    assert "Statements of reasons sent to them" in page
+    record = services.author_record_rows(comment.author)
+    assert record == [
+        ("Notices about their comments", 1),
+        ("Statements of reasons sent to them", 1),
+    ]

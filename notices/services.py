@@ -436,7 +436,8 @@ def appeal_decide(*, appeal: Appeal, moderator, outcome: str, note: str = "") ->
     _ensure_can_decide(moderator)
     with transaction.atomic():
         locked = (
-            Appeal.objects.select_for_update()
+            # Lock the appeal row only: PostgreSQL cannot lock the nullable side of the joins.
+            Appeal.objects.select_for_update(of=("self",))
             .select_related("statement__recipient", "statement__comment")
             .get(pk=appeal.pk)
         )

@@ -55,6 +55,11 @@ def feed_links(prefix: str, obj, title: str) -> list[dict[str, str]]:
             "title": f"{site}: {title} (Atom)",
             "href": reverse(f"discovery:{prefix}-atom", kwargs=kwargs),
         },
+        {
+            "type": "application/feed+json",
+            "title": f"{site}: {title} (JSON Feed)",
+            "href": reverse(f"discovery:{prefix}-json", kwargs=kwargs),
+        },
     ]
 
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("articles/<slug:slug>/comments.rss", feeds.CommentFeed(), name="comment-feed-rss"),
     path("articles/<slug:slug>/comments.atom", feeds.CommentAtomFeed(), name="comment-feed-atom"),
     path("articles/<slug:slug>/comments.json", feeds.CommentJSONFeed(), name="comment-feed-json"),
+    path("oembed/", views.oembed, name="oembed"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

@@ -10,7 +10,7 @@ from django.utils.html import strip_tags
 
 from articles.models import Article, Source, Tag
 
-from .. import meta, related, share
+from .. import meta, oembed, related, share
 
 register = template.Library()
 
@@ -19,7 +19,8 @@ WORDS_PER_MINUTE = 230
 
 @register.inclusion_tag("discovery/article_head.html")
 def article_head(article: Article) -> dict:
-    """Canonical link, Open Graph, Twitter Card, JSON-LD and the comment feed links."""
+    """Canonical link, Open Graph, Twitter Card, JSON-LD, the comment feed links and the oEmbed
+    discovery links (a comment permalink lands on this page, so they serve its comments too)."""
     return {
         "canonical_url": meta.article_url(article),
         "open_graph": meta.open_graph(article),
@@ -28,6 +29,7 @@ def article_head(article: Article) -> dict:
             meta.json_ld(article, comments=meta.first_comments(article))
         ),
         "feeds": feed_links("comment-feed", article, f"Comments on “{article.title}”"),
+        "embeds": oembed.discovery_links(article),
     }
 
 

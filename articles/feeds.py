@@ -48,19 +48,21 @@ class AuthorJSONFeed(JSONFeedMixin, AuthorFeed):
 
 
 def author_feed_links(author: Author) -> list[dict[str, str]]:
-    """The <link rel="alternate"> entries of an author page (discovery/feed_links.html)."""
+    """The <link rel="alternate"> entries of an author page (discovery/feed_links.html), and
+    its visible "Follow" links (`label`)."""
     from django.urls import reverse
 
     site = settings.SITE_NAME
     return [
         {
             "type": kind,
-            "title": f"{site}: by {author.name} ({label})",
+            "title": f"{site}: by {author.name} ({format_name})",
             "href": reverse(name, kwargs={"slug": author.slug}),
+            "label": label,
         }
-        for kind, label, name in (
-            ("application/rss+xml", "RSS", "articles:author-feed-rss"),
-            ("application/atom+xml", "Atom", "articles:author-feed-atom"),
-            ("application/feed+json", "JSON Feed", "articles:author-feed-json"),
+        for kind, format_name, label, name in (
+            ("application/rss+xml", "RSS", "RSS", "articles:author-feed-rss"),
+            ("application/atom+xml", "Atom", "Atom", "articles:author-feed-atom"),
+            ("application/feed+json", "JSON Feed", "JSON", "articles:author-feed-json"),
         )
     ]

@@ -11,6 +11,7 @@ no external resource, nothing of the comment's markup but its paragraphs.
 import math
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlencode, urlsplit
 from xml.etree.ElementTree import Element, SubElement, tostring
@@ -39,6 +40,7 @@ CHROME_HEIGHT = 96
 # Larger ids cannot be in the table, and SQLite refuses to compare with them.
 MAX_ID = 2**63 - 1
 _COMMENT_FRAGMENT = re.compile(r"c([0-9]+)")
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class BadRequest(Exception):
@@ -96,14 +98,14 @@ def find(url: str):
     """
     try:
         parts = urlsplit(url)
-        port = parts.port
+        port = _port(parts)
     except ValueError as error:
         raise BadRequest("The url is not a valid URL.") from error
     if not parts.scheme or not parts.hostname:
         raise BadRequest("The url must be an absolute URL.")
     site = urlsplit(settings.SITE_URL)
-    ours = parts.scheme.lower() in {"http", "https"} and parts.username is None
-    if not ours or parts.hostname != site.hostname or port != site.port:
+    ours = parts.scheme.lower() in DEFAULT_PORTS and parts.username is None
+    if not ours or parts.hostname != site.hostname or port != _port(site):
         raise NotFound("Not an address of this site.")
     try:
         match = resolve(unquote(parts.path or "/"))
@@ -117,10 +119,19 @@ def find(url: str):
         fragment = _COMMENT_FRAGMENT.fullmatch(parts.fragment)
         if fragment is None:
             return article
+        if len(fragment[1]) > len(str(MAX_ID)):
+            raise NotFound("No such comment.")
         return _public_comment(int(fragment[1]), article=article)
     if match.view_name == "comments:permalink":
         return _public_comment(match.kwargs["pk"])
     raise NotFound("Only articles and comments can be embedded.")
+
+
+def _port(parts) -> int | None:
+    """A port other than the scheme's own, or None: https://host:443/ and http://host/ are the
+    site's address as much as https://host/ (a consumer may have either)."""
+    port = parts.port
+    return None if port == DEFAULT_PORTS.get(parts.scheme.lower()) else port
 
 
 def _public_comment(pk: int, *, article: Article | None = None):
@@ -189,40 +200,64 @@ def fit(texts: list[str], *, width: int, maxheight: int | None) -> tuple[list[st
     return kept, height if maxheight is None else min(height, maxheight)
 
 
+@dataclass(frozen=True)
+class _Quote:
+    """What a card shows, for an article or a comment."""
+
+    url: str
+    title: str
+    author_name: str
+    author_url: str | None
+    texts: list[str]
+    article: Article
+    date: datetime
+    byline: str = ""
+    is_comment: bool = False
+
+
+def _article_quote(article: Article) -> _Quote:
+    names = [byline["name"] for byline in article.bylines]
+    author_url = settings.SITE_URL + "/"
+    if article.bylines:
+        slug = article.bylines[0]["slug"]
+        author_url = absolute_url(reverse("articles:author", kwargs={"slug": slug}))
+    return _Quote(
+        url=article_url(article),
+        title=article.title,
+        author_name=", ".join(names) or settings.SITE_NAME,
+        author_url=author_url,
+        texts=[description(article)],
+        article=article,
+        date=article.published_at,
+        byline=", ".join(names),
+    )
+
+
+def _comment_quote(comment) -> _Quote:
+    article = comment.article
+    return _Quote(
+        url=f"{article_url(article)}#{comment.anchor}",
+        title=f"{comment.author_name} on “{article.title}”",
+        author_name=comment.author_name,
+        author_url=None,  # readers have no public page
+        texts=paragraphs(comment.body_html),
+        article=article,
+        date=comment.created_at,
+        is_comment=True,
+    )
+
+
 def embed(target, *, maxwidth: int | None = None, maxheight: int | None = None) -> dict:
     """The oEmbed response for an Article or a Comment from `find()`."""
+    quote = _article_quote(target) if isinstance(target, Article) else _comment_quote(target)
     width = min(DEFAULT_WIDTH, maxwidth or DEFAULT_WIDTH)
-    if isinstance(target, Article):
-        url = article_url(target)
-        texts, height = fit([description(target)], width=width, maxheight=maxheight)
-        names = [byline["name"] for byline in target.bylines]
-        author_url = None
-        if target.bylines:
-            slug = target.bylines[0]["slug"]
-            author_url = absolute_url(reverse("articles:author", kwargs={"slug": slug}))
-        context = {
-            "article": target,
-            "byline": ", ".join(names),
-            "date": target.published_at,
-            "title": target.title,
-        }
-        title, author_name = target.title, ", ".join(names) or settings.SITE_NAME
-        author_url = author_url or settings.SITE_URL + "/"
-    else:
-        article = target.article
-        url = f"{article_url(article)}#{target.anchor}"
-        texts, height = fit(paragraphs(target.body_html), width=width, maxheight=maxheight)
-        context = {"article": article, "comment": target, "date": target.created_at}
-        title = f"{target.author_name} on “{article.title}”"
-        author_name, author_url = target.author_name, None
+    texts, height = fit(quote.texts, width=width, maxheight=maxheight)
     card = render_to_string(
         "discovery/oembed_card.html",
         {
-            **context,
-            "url": url,
-            "article_url": article_url(context["article"]),
+            "quote": quote,
             "paragraphs": texts,
-            "author_name": author_name,
+            "article_url": article_url(quote.article),
             "provider_name": settings.SITE_NAME,
             "provider_url": settings.SITE_URL + "/",
         },
@@ -230,9 +265,9 @@ def embed(target, *, maxwidth: int | None = None, maxheight: int | None = None) 
     response = {
         "type": "rich",
         "version": VERSION,
-        "title": title,
-        "author_name": author_name,
-        "author_url": author_url,
+        "title": quote.title,
+        "author_name": quote.author_name,
+        "author_url": quote.author_url,
         "provider_name": settings.SITE_NAME,
         "provider_url": settings.SITE_URL + "/",
         "cache_age": CACHE_AGE,

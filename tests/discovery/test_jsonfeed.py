@@ -275,3 +275,14 @@ def test_every_advertised_feed_answers_with_its_type(client, newsroom):
     article_links = parse_head(client.get("/articles/older/").content)
     json_link = article_links.link("alternate", href="/articles/older/comments.json")[0]
     assert json_link["title"] == "newsite: Comments on “Older & wiser” (JSON Feed)"
+
+
+def test_the_author_page_names_each_feed_it_links(client, newsroom):
+    response = client.get("/authors/jane-doe/")
+    for label, href in (
+        ("RSS", "/authors/jane-doe/feed.rss"),
+        ("Atom", "/authors/jane-doe/feed.atom"),
+        ("JSON", "/authors/jane-doe/feed.json"),
+    ):
+        assert f'<a href="{href}" type="' in response.content.decode()
+        assert f">{label} feed</a>" in response.content.decode()

@@ -164,6 +164,18 @@ def test_maxwidth_and_maxheight_are_honoured(client, story):
     assert wide["width"] == oembed.DEFAULT_WIDTH
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://news.example/articles/ports/",
+        "https://NEWS.example:443/articles/ports/?utm_source=x",
+        "https://news.example/articles/ports/#comments",
+    ],
+)
+def test_the_article_s_other_spellings_are_the_article(client, story, url):
+    assert ask_json(client, url)["title"] == "Ports & ships"
+
+
 def test_other_formats_are_not_implemented(client, story):
     response = ask(client, f"{SITE}/articles/ports/", format="yaml")
     assert response.status_code == 501
@@ -184,6 +196,7 @@ def test_other_formats_are_not_implemented(client, story):
         f"{SITE}/comments/0/",
         f"{SITE}/comments/99999999999999999999999999/",
         f"{SITE}/articles/ports/#c99999999999999999999",
+        f"{SITE}/articles/ports/#c" + "9" * 1900,
         "ftp://news.example/articles/ports/",
     ],
 )
@@ -326,3 +339,12 @@ def test_hostile_comments_and_names_stay_text(client, story):
             assert f"— {comment.author.public_name}," in card.text
         checked += 1
     assert checked > 250
+
+
+def test_hostile_article_titles_and_standfirsts_stay_text(client, db):
+    for number, payload in enumerate(payloads()):
+        ArticleFactory(slug=f"hostile-{number}", title=payload[:300], summary=payload)
+        data = ask_json(client, f"{SITE}/articles/hostile-{number}/")
+        card = assert_safe_card(data["html"])
+        assert data["title"] == payload[:300]
+        assert " ".join(payload[:300].split()) in " ".join(card.text.split())

@@ -348,3 +348,31 @@ def test_hostile_article_titles_and_standfirsts_stay_text(client, db):
         card = assert_safe_card(data["html"])
         assert data["title"] == payload[:300]
         assert " ".join(payload[:300].split()) in " ".join(card.text.split())
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"{SITE}/articles/%00/",
+        f"{SITE}/articles/ports/%",
+        f"{SITE}/articles/por%0Ats/",
+        f"{SITE}/comments/%2F..%2F/",
+        f"{SITE}/comments/-1/",
+        "https://news.éxample/articles/ports/",
+        "https://xn--/articles/ports/",
+        "https:///articles/ports/",
+        "https://:443/articles/ports/",
+        "https://news.example:99999/articles/ports/",
+        "javascript:alert(1)//news.example/articles/ports/",
+        "//news.example/articles/ports/",
+        f"{SITE}/articles/ports/#c",
+        f"{SITE}/articles/ports/#c1x",
+        f"{SITE}/articles/ports/#c١",  # noqa: RUF001 - an Arabic-Indic digit
+        "\u202ehttps://news.example/articles/ports/",
+    ],
+)
+def test_odd_urls_never_break_the_endpoint(client, story, url):
+    response = ask(client, url)
+    assert response.status_code in {200, 400, 404}
+    if response.status_code == 200:  # only the article itself, never a comment by accident
+        assert json.loads(response.content)["title"] == "Ports & ships"

@@ -19,8 +19,9 @@ WORDS_PER_MINUTE = 230
 
 @register.inclusion_tag("discovery/article_head.html")
 def article_head(article: Article) -> dict:
-    """Canonical link, Open Graph, Twitter Card, JSON-LD, the comment feed links and the oEmbed
-    discovery links (a comment permalink lands on this page, so they serve its comments too)."""
+    """Canonical link, Open Graph, Twitter Card, JSON-LD, the comment feed links and the
+    article's oEmbed discovery links. A comment's permalink lands on this page too, but its
+    #c<id> never reaches the server: consumers embed a comment by giving its URL to /oembed/."""
     return {
         "canonical_url": meta.article_url(article),
         "open_graph": meta.open_graph(article),

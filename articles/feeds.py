@@ -1,11 +1,11 @@
-"""An author's feeds (RSS 2.0 and Atom): their latest published articles, as discovery.feeds
-does for tags and sources."""
+"""An author's feeds (RSS 2.0, Atom and JSON Feed): their latest published articles, as
+discovery.feeds does for tags and sources."""
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 
-from discovery.feeds import ArticleFeed
+from discovery.feeds import ArticleFeed, JSONFeedMixin
 from discovery.meta import absolute_url
 
 from .models import Author
@@ -43,19 +43,26 @@ class AuthorAtomFeed(AuthorFeed):
     url_name = "articles:author-feed-atom"
 
 
+class AuthorJSONFeed(JSONFeedMixin, AuthorFeed):
+    url_name = "articles:author-feed-json"
+
+
 def author_feed_links(author: Author) -> list[dict[str, str]]:
-    """The <link rel="alternate"> entries of an author page (discovery/feed_links.html)."""
+    """The <link rel="alternate"> entries of an author page (discovery/feed_links.html), and
+    its visible "Follow" links (`label`)."""
     from django.urls import reverse
 
     site = settings.SITE_NAME
     return [
         {
             "type": kind,
-            "title": f"{site}: by {author.name} ({label})",
+            "title": f"{site}: by {author.name} ({format_name})",
             "href": reverse(name, kwargs={"slug": author.slug}),
+            "label": label,
         }
-        for kind, label, name in (
-            ("application/rss+xml", "RSS", "articles:author-feed-rss"),
-            ("application/atom+xml", "Atom", "articles:author-feed-atom"),
+        for kind, format_name, label, name in (
+            ("application/rss+xml", "RSS", "RSS", "articles:author-feed-rss"),
+            ("application/atom+xml", "Atom", "Atom", "articles:author-feed-atom"),
+            ("application/feed+json", "JSON Feed", "JSON", "articles:author-feed-json"),
         )
     ]

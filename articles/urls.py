@@ -24,4 +24,5 @@ urlpatterns = [
     path("authors/<slug:slug>/", listing(views.AuthorArticleListView.as_view()), name="author"),
     path("authors/<slug:slug>/feed.rss", feeds.AuthorFeed(), name="author-feed-rss"),
     path("authors/<slug:slug>/feed.atom", feeds.AuthorAtomFeed(), name="author-feed-atom"),
+    path("authors/<slug:slug>/feed.json", feeds.AuthorJSONFeed(), name="author-feed-json"),
 ]

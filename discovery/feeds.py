@@ -1,21 +1,40 @@
-"""RSS 2.0 and Atom feeds: the whole site, each tag, each source, and one article's comments.
+"""RSS 2.0, Atom and JSON Feed 1.1 feeds: the whole site, each tag, each source, and one article's
+comments. Each format is a subclass that changes only `feed_type` and its URL name.
 
 Every link is absolute from settings.SITE_URL (the syndication framework only prefixes a domain
 to relative links), so feeds name the canonical address whatever Host they were fetched through.
 """
+
+import html
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
-from django.utils.html import escape
+from django.utils.html import escape, strip_tags
+from django.utils.text import Truncator
 
 from articles.models import Article, Source, Tag
 
+from .jsonfeed import JSONFeed
 from .meta import absolute_url, article_url, description
 
 FEED_ITEMS = 30
+
+
+class JSONFeedMixin:
+    """Serve a feed as JSON Feed 1.1: the same items and item methods, plus the plain-text
+    summary and the list of authors that JSON Feed carries and RSS cannot."""
+
+    feed_type = JSONFeed
+
+    def item_extra_kwargs(self, item) -> dict:
+        return {
+            **super().item_extra_kwargs(item),
+            "summary": self.item_summary(item),
+            "authors": self.item_authors(item),
+        }
 
 
 class ArticleFeed(Feed):
@@ -75,10 +94,27 @@ class ArticleFeed(Feed):
     def item_categories(self, item: Article) -> list[str]:
         return [tag.name for tag in item.tags.all()]
 
+    def item_summary(self, item: Article) -> str:
+        return description(item)
+
+    def item_authors(self, item: Article) -> list[dict[str, str]]:
+        """The byline, kept on the article: no query per item."""
+        return [
+            {
+                "name": byline["name"],
+                "url": absolute_url(reverse("articles:author", kwargs={"slug": byline["slug"]})),
+            }
+            for byline in item.bylines
+        ]
+
 
 class ArticleAtomFeed(ArticleFeed):
     feed_type = Atom1Feed
     url_name = "discovery:feed-atom"
+
+
+class ArticleJSONFeed(JSONFeedMixin, ArticleFeed):
+    url_name = "discovery:feed-json"
 
 
 class TagFeed(ArticleFeed):
@@ -107,6 +143,10 @@ class TagAtomFeed(TagFeed):
     url_name = "discovery:tag-feed-atom"
 
 
+class TagJSONFeed(JSONFeedMixin, TagFeed):
+    url_name = "discovery:tag-feed-json"
+
+
 class SourceFeed(ArticleFeed):
     url_name = "discovery:source-feed-rss"
 
@@ -131,6 +171,10 @@ class SourceFeed(ArticleFeed):
 class SourceAtomFeed(SourceFeed):
     feed_type = Atom1Feed
     url_name = "discovery:source-feed-atom"
+
+
+class SourceJSONFeed(JSONFeedMixin, SourceFeed):
+    url_name = "discovery:source-feed-json"
 
 
 class CommentFeed(Feed):
@@ -194,7 +238,18 @@ class CommentFeed(Feed):
     def item_updateddate(self, item):
         return item.edited_at or item.created_at
 
+    def item_summary(self, item) -> str:
+        text = html.unescape(strip_tags(item.body_html))
+        return Truncator(" ".join(text.split())).chars(200)
+
+    def item_authors(self, item) -> list[dict[str, str]]:
+        return [{"name": item.author_name}]
+
 
 class CommentAtomFeed(CommentFeed):
     feed_type = Atom1Feed
     url_name = "discovery:comment-feed-atom"
+
+
+class CommentJSONFeed(JSONFeedMixin, CommentFeed):
+    url_name = "discovery:comment-feed-json"

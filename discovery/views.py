@@ -1,3 +1,5 @@
+import json
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -5,10 +7,12 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from articles.models import Article
+from newsite.pagecache import has_session
 
+from . import oembed as oembed_provider
 from .cards import article_card, article_card_digest
 from .meta import article_url
 from .search import MAX_QUERY_LENGTH, search_articles
@@ -62,6 +66,39 @@ def search(request: HttpRequest) -> HttpResponse:
         "discovery/search.html",
         {"query": query, "page_obj": page, "hits": page.object_list},
     )
+
+
+@require_safe
+def oembed(request: HttpRequest) -> HttpResponse:
+    """The oEmbed endpoint: /oembed/?url=<article or comment URL>&format=json|xml&maxwidth=...
+
+    Errors answer in plain text with the status the oEmbed spec names (404 for anything not
+    embeddable, 501 for another format) and 400 for a request that cannot be read.
+    """
+    try:
+        wanted = oembed_provider.parse_request(request.GET)
+        target = oembed_provider.find(wanted.url)
+    except oembed_provider.BadRequest as error:
+        return _plain(str(error), status=400)
+    except oembed_provider.NotFound as error:
+        return _plain(str(error), status=404)
+    except oembed_provider.UnsupportedFormat as error:
+        return _plain(str(error), status=501)
+    data = oembed_provider.embed(target, maxwidth=wanted.maxwidth, maxheight=wanted.maxheight)
+    if wanted.format == "xml":
+        body = oembed_provider.as_xml(data)
+    else:
+        body = json.dumps(data, ensure_ascii=False)
+    content_type = f"{oembed_provider.FORMATS[wanted.format]}; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    if not has_session(request):
+        # The same for every reader: shared caches may keep it, as they keep anonymous pages.
+        response.shared_cacheable = True
+    return response
+
+
+def _plain(message: str, *, status: int) -> HttpResponse:
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
 
 @require_GET

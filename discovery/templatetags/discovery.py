@@ -10,7 +10,7 @@ from django.utils.html import strip_tags
 
 from articles.models import Article, Source, Tag
 
-from .. import meta, related, share
+from .. import meta, oembed, related, share
 
 register = template.Library()
 
@@ -19,7 +19,9 @@ WORDS_PER_MINUTE = 230
 
 @register.inclusion_tag("discovery/article_head.html")
 def article_head(article: Article) -> dict:
-    """Canonical link, Open Graph, Twitter Card, JSON-LD and the comment feed links."""
+    """Canonical link, Open Graph, Twitter Card, JSON-LD, the comment feed links and the
+    article's oEmbed discovery links. A comment's permalink lands on this page too, but its
+    #c<id> never reaches the server: consumers embed a comment by giving its URL to /oembed/."""
     return {
         "canonical_url": meta.article_url(article),
         "open_graph": meta.open_graph(article),
@@ -28,6 +30,7 @@ def article_head(article: Article) -> dict:
             meta.json_ld(article, comments=meta.first_comments(article))
         ),
         "feeds": feed_links("comment-feed", article, f"Comments on “{article.title}”"),
+        "embeds": oembed.discovery_links(article),
     }
 
 
@@ -54,6 +57,11 @@ def feed_links(prefix: str, obj, title: str) -> list[dict[str, str]]:
             "type": "application/atom+xml",
             "title": f"{site}: {title} (Atom)",
             "href": reverse(f"discovery:{prefix}-atom", kwargs=kwargs),
+        },
+        {
+            "type": "application/feed+json",
+            "title": f"{site}: {title} (JSON Feed)",
+            "href": reverse(f"discovery:{prefix}-json", kwargs=kwargs),
         },
     ]
 

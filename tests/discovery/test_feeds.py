@@ -159,16 +159,19 @@ def test_alternate_links_on_listing_pages(client, newsroom):
     assert {link["href"] for link in home.link("alternate")} == {
         "/feeds/latest.rss",
         "/feeds/latest.atom",
+        "/feeds/latest.json",
     }
     tag = parse_head(client.get(newsroom["tech"].get_absolute_url()).content)
-    assert {"/tags/tech/feed.rss", "/tags/tech/feed.atom"} <= {
+    assert {"/tags/tech/feed.rss", "/tags/tech/feed.atom", "/tags/tech/feed.json"} <= {
         link["href"] for link in tag.link("alternate")
     }
     assert tag.link("alternate", href="/tags/tech/feed.atom")[0]["type"] == "application/atom+xml"
     source = parse_head(client.get(newsroom["reuters"].get_absolute_url()).content)
-    assert {"/sources/reuters/feed.rss", "/sources/reuters/feed.atom"} <= {
-        link["href"] for link in source.link("alternate")
-    }
+    assert {
+        "/sources/reuters/feed.rss",
+        "/sources/reuters/feed.atom",
+        "/sources/reuters/feed.json",
+    } <= {link["href"] for link in source.link("alternate")}
     assert Article.objects.count() == 4
 
 

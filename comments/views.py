@@ -17,6 +17,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
+from discovery import oembed
+from discovery.meta import absolute_url
 from newsite import pagecache
 
 from . import ratelimit, services
@@ -206,7 +208,13 @@ def comment_permalink(request: HttpRequest, pk: int) -> HttpResponse:
     )
     sort = sort_from(request)
     page = page_number_for(comment, request.user, sort)
-    return redirect(discussion_url(comment.article, sort=sort, page=page, anchor=comment.anchor))
+    response = redirect(
+        discussion_url(comment.article, sort=sort, page=page, anchor=comment.anchor)
+    )
+    # The page it leads to advertises the article's embed; this is where a comment's is found.
+    embed = oembed.endpoint(absolute_url(comment.get_absolute_url()))
+    response["Link"] = f'<{embed}>; rel="alternate"; type="application/json+oembed"'
+    return response
 
 
 def render_reply_page(request: HttpRequest, parent: Comment, form) -> HttpResponse:

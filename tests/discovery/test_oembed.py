@@ -105,6 +105,19 @@ def test_an_article_embeds_as_a_rich_card(client, story):
     assert ("a", {"href": f"{SITE}/articles/ports/"}) in card.tags
 
 
+def test_a_comment_s_permalink_names_its_embed(client, story):
+    """The permalink redirects to the article page, whose head can only name the article's
+    embed (the #c<id> never reaches the server): the redirect carries the comment's."""
+    comment = story["comment"]
+    response = client.get(f"/comments/{comment.pk}/")
+    assert response.status_code == 302
+    link = response["Link"]
+    assert link.endswith('>; rel="alternate"; type="application/json+oembed"')
+    endpoint = link[1 : link.index(">")]
+    data = client.get(endpoint.removeprefix(SITE)).json()
+    assert data["title"] == "Ada on “Ports & ships”"
+
+
 @pytest.mark.parametrize("form", ["permalink", "fragment"])
 def test_a_comment_embeds_from_its_permalink_or_its_anchor(client, story, form):
     comment = story["comment"]

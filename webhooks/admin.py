@@ -17,6 +17,12 @@ from .services import endpoint_rotate_secret, endpoint_send_test
 
 
 class EndpointForm(forms.ModelForm):
+    url = forms.URLField(
+        label="URL",
+        max_length=500,
+        assume_scheme="https",
+        help_text=Endpoint._meta.get_field("url").help_text,
+    )
     events = forms.MultipleChoiceField(
         choices=SUBSCRIBABLE,
         widget=forms.CheckboxSelectMultiple,

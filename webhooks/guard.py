@@ -40,7 +40,7 @@ class Target:
 
 
 def forbidden(ip: IPAddress) -> str | None:
-    """Why a webhook may not go to this address, or None for a public one."""
+    """Why a webhook may not go to this address (\"a loopback address\"), or None."""
     if isinstance(ip, ipaddress.IPv6Address):
         embedded = ip.ipv4_mapped or ip.sixtofour
         if embedded is None and ip in NAT64:
@@ -49,18 +49,18 @@ def forbidden(ip: IPAddress) -> str | None:
             reason = forbidden(embedded)
             return f"{reason} (inside an IPv6 address)" if reason else None
     if ip in METADATA:
-        return "cloud metadata"
+        return "a cloud metadata address"
     for reason, test in (
         ("unspecified", ip.is_unspecified),
         ("loopback", ip.is_loopback),
         ("link-local", ip.is_link_local),
         ("multicast", ip.is_multicast),
-        ("private", ip.is_private),
         ("reserved", ip.is_reserved),
+        ("private", ip.is_private),
         ("non-public", not ip.is_global),
     ):
         if test:
-            return reason
+            return f"{'an' if reason[0] in 'aeiou' else 'a'} {reason} address"
     return None
 
 
@@ -97,7 +97,7 @@ def check(url: str) -> Target:
             if reason:
                 named = host if host == address else f"{host} resolves to {address}, which"
                 raise Refused(
-                    f"{named} is a {reason} address: webhooks only go to the public internet "
+                    f"{named} is {reason}: webhooks only go to the public internet "
                     "(unless DJANGO_WEBHOOK_ALLOWED_HOSTS lists the host)."
                 )
     path = parts.path or "/"

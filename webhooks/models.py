@@ -123,7 +123,9 @@ class Delivery(models.Model):
     endpoint = models.ForeignKey(Endpoint, on_delete=models.CASCADE, related_name="deliveries")
     event = models.CharField(max_length=30, choices=Event.choices)
     data = models.JSONField(
-        encoder=DjangoJSONEncoder, help_text="The event's data, as sent in the body's “data”."
+        blank=True,
+        encoder=DjangoJSONEncoder,
+        help_text="The event's data, as sent in the body's “data”.",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)

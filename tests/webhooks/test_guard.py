@@ -62,21 +62,27 @@ def test_integer_spellings_of_loopback_are_refused():
 
 
 def test_a_host_name_resolving_to_a_private_address_is_refused():
-    with fake_dns({"hooks.example.com": ["192.168.4.4"]}):
-        with pytest.raises(guard.Refused, match="hooks.example.com resolves to 192.168.4.4"):
-            guard.check("https://hooks.example.com/in")
+    with (
+        fake_dns({"hooks.example.com": ["192.168.4.4"]}),
+        pytest.raises(guard.Refused, match=re.escape("hooks.example.com resolves to 192.168.4.4")),
+    ):
+        guard.check("https://hooks.example.com/in")
 
 
 def test_one_private_address_among_public_ones_is_enough_to_refuse():
-    with fake_dns({"hooks.example.com": ["93.184.216.34", "10.9.9.9"]}):
-        with pytest.raises(guard.Refused, match="10.9.9.9, which is a private"):
-            guard.check("https://hooks.example.com/in")
+    with (
+        fake_dns({"hooks.example.com": ["93.184.216.34", "10.9.9.9"]}),
+        pytest.raises(guard.Refused, match=re.escape("10.9.9.9, which is a private")),
+    ):
+        guard.check("https://hooks.example.com/in")
 
 
 def test_a_host_name_resolving_to_an_ipv4_mapped_loopback_is_refused():
-    with fake_dns({"sneaky.example.com": ["::ffff:127.0.0.1"]}):
-        with pytest.raises(guard.Refused, match="loopback"):
-            guard.check("https://sneaky.example.com/")
+    with (
+        fake_dns({"sneaky.example.com": ["::ffff:127.0.0.1"]}),
+        pytest.raises(guard.Refused, match="loopback"),
+    ):
+        guard.check("https://sneaky.example.com/")
 
 
 def test_a_public_host_passes_with_the_addresses_to_connect_to():
@@ -103,9 +109,11 @@ def test_other_schemes_credentials_and_bad_ports_are_refused(url, message):
 
 
 def test_an_unresolvable_host_is_refused():
-    with mock.patch("socket.getaddrinfo", side_effect=socket.gaierror(-2, "Name not known")):
-        with pytest.raises(guard.Refused, match="cannot be resolved"):
-            guard.check("https://nowhere.invalid/")
+    with (
+        mock.patch("socket.getaddrinfo", side_effect=socket.gaierror(-2, "Name not known")),
+        pytest.raises(guard.Refused, match="cannot be resolved"),
+    ):
+        guard.check("https://nowhere.invalid/")
 
 
 def test_allowed_hosts_are_let_through_as_written_in_the_url(settings):

@@ -205,3 +205,24 @@ def test_redirects_are_not_followed(receiver, second_receiver):
     assert "not followed" in delivery.error
     assert len(receiver.requests) == 1
     assert second_receiver.requests == []
+
+
+def test_https_connects_to_the_checked_address_and_verifies_the_host_name():
+    """TLS: the socket goes to the address checked, while the certificate is checked for the
+    URL's host name (SNI), never for the address."""
+    import ssl
+
+    from webhooks import client
+
+    with fake_dns({"hooks.example.com": ["93.184.216.34"]}):
+        target = guard.check("https://hooks.example.com/in")
+    context = mock.Mock()
+    context.wrap_socket.side_effect = ssl.SSLError("stop here")
+    with (
+        mock.patch("socket.create_connection") as connect,
+        mock.patch("ssl.create_default_context", return_value=context),
+        pytest.raises(ssl.SSLError),
+    ):
+        client.post(target, b"{}", {}, timeout=1)
+    assert connect.call_args.args[0] == ("93.184.216.34", 443)
+    assert context.wrap_socket.call_args.kwargs == {"server_hostname": "hooks.example.com"}

@@ -104,6 +104,12 @@ class EndpointAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
+    def get_deleted_objects(self, objs, request):
+        """An endpoint's delivery log goes with it, though nobody deletes deliveries alone."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed.discard(Delivery._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
+
     def get_urls(self):
         info = self.model._meta.app_label, self.model._meta.model_name
         extra = [

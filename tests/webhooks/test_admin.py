@@ -132,3 +132,12 @@ def _empty_inline() -> dict:
         f"{prefix}-MIN_NUM_FORMS": "0",
         f"{prefix}-MAX_NUM_FORMS": "0",
     }
+
+
+def test_an_editor_deletes_an_endpoint_with_its_log(client, editor, endpoint):
+    endpoint_send_test(endpoint=endpoint)
+    client.force_login(editor)
+    url = reverse("admin:webhooks_endpoint_delete", args=[endpoint.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not Endpoint.objects.exists()
+    assert not Delivery.objects.exists()

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import time
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -221,3 +222,11 @@ def test_the_body_is_json_with_unicode_kept(endpoint, receiver, run_tasks):
     body = receiver.requests[0].body
     assert "Zürich — 東京".encode() in body
     assert json.loads(body)["data"] == {"title": "Zürich — 東京"}
+
+
+def test_rotating_a_secret_needs_no_dns(endpoint):
+    with mock.patch("socket.getaddrinfo", side_effect=OSError("DNS is down")):
+        endpoint_rotate_secret(endpoint=endpoint)
+    endpoint.refresh_from_db()
+    assert endpoint.previous_secret
+    assert endpoint.previous_secret_expires_at > timezone.now()

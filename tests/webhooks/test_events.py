@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.services import article_publish, article_unpublish
-from comments.models import Comment
-from comments.services import comment_create, comment_set_status
+from comments.models import Comment, WatchedWord
+from comments.services import comment_create, comment_edit, comment_set_status
 from notices.services import notice_create
 from tests.factories import ArticleFactory, UserFactory, relaxed_moderation
 from webhooks.models import Delivery
@@ -129,6 +129,19 @@ def test_moderation_sends_published_held_and_removed(hooked, article, reader, mo
         "comment.removed",
         "comment.removed",
     ]
+
+
+def test_an_edit_that_screening_holds_sends_comment_held(hooked, article, reader, run_tasks):
+    WatchedWord.objects.create(pattern="casino", action=WatchedWord.Action.HOLD, reason="Ads")
+    comment = comment_create(article=article, author=reader, body="Nice harbour.")
+    run_tasks()
+    hooked.requests.clear()
+    comment_edit(comment=comment, editor=reader, body="Nice harbour. Visit my casino.")
+    run_tasks()
+    assert hooked.events == ["comment.held"]
+    (data,) = sent(hooked, "comment.held")
+    assert data["status"] == "pending"
+    assert "casino" not in hooked.requests[0].body.decode()
 
 
 def test_a_notice_sends_notice_received_without_the_sender(hooked, article, reader, run_tasks):

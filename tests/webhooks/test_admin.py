@@ -39,6 +39,7 @@ def test_editors_manage_endpoints_and_read_deliveries_moderators_see_neither(
     client.force_login(editor)
     for url, expected in screens:
         assert client.get(url).status_code == expected, url
+    assert "Webhooks" in client.get(reverse("admin:index")).content.decode()
     client.force_login(moderator)
     for url, _ in screens:
         assert client.get(url).status_code == 403, url

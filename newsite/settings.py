@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     # EU DSA notices of illegal content, statements of reasons and appeals (issue 15). Before
     # newsroom, whose roles name its permissions.
     "notices",
+    # Signed HTTP callbacks to other systems when comments, notices and articles change
+    # (issue 16). Before newsroom, whose roles name its permissions.
+    "webhooks",
     # Article revision history (who, when, restore, recover deleted) for the newsroom admin.
     "reversion",
     # Editors and Moderators roles, make_editor, the admin dashboard.
@@ -309,6 +312,13 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "newsite <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Webhooks (webhooks/): deliveries never go to loopback, private, link-local or cloud metadata
+# addresses, except to the host names (or addresses) listed here, as written in endpoint URLs,
+# e.g. a receiver on the same machine: DJANGO_WEBHOOK_ALLOWED_HOSTS=127.0.0.1
+WEBHOOK_ALLOWED_HOSTS = [host.lower() for host in env_list("DJANGO_WEBHOOK_ALLOWED_HOSTS")]
+# Seconds one delivery attempt may take in all (connecting, sending, the answer).
+WEBHOOK_TIMEOUT = float(os.environ.get("DJANGO_WEBHOOK_TIMEOUT", "5"))
 
 # Security headers. The HTTPS-only ones follow DJANGO_HTTPS (set it in production) so that
 # `make run` on plain http://127.0.0.1 still works; with it, `check --deploy` is clean.

@@ -54,6 +54,9 @@ ROLES: dict[str, tuple[str, ...]] = {
         *NOTICES,
         "notices.add_communityguidelines",
         "notices.change_communityguidelines",
+        # Webhooks: endpoints (URL, events, secret) and their delivery log, which is read-only.
+        *(f"webhooks.{verb}_endpoint" for verb in _CRUD),
+        "webhooks.view_delivery",
     ),
     MODERATORS: (*MODERATION, *NOTICES),
 }

@@ -81,9 +81,9 @@ def muted_author_ids(user, author_ids) -> dict[int, int]:
     if not ids:
         return {}
     return dict(
-        Mute.objects.filter(user=user, muted_id__in=ids, muted__is_staff=False).values_list(
-            "muted_id", "id"
-        )
+        Mute.objects.filter(user=user, muted_id__in=ids, muted__is_staff=False)
+        .order_by()
+        .values_list("muted_id", "id")
     )
 
 

@@ -277,3 +277,20 @@ def test_boolean_settings_migrate_to_frequencies():
     ).get() == ("off", "off", "immediately")
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_switching_to_immediately_sends_what_waited_at_the_next_run(
+    rules, article, reader, other_reader, run_tasks
+):
+    set_mail(reader, reply_mail=MailFrequency.WEEKLY)
+    parent = Comment.objects.select_related("author").get(
+        pk=services.comment_create(article=article, author=reader, body="Mine").pk
+    )
+    reply_at(MONDAY_9AM, article=article, author=other_reader, parent=parent, body="Waiting")
+    run_tasks()
+    set_mail(reader, reply_mail=MailFrequency.IMMEDIATELY)
+    send_due(run_tasks, MONDAY_9AM + dt.timedelta(hours=1))
+    assert [m.subject for m in mail.outbox] == ["New comments for you: 1 new comment on 1 article"]
+    link = mail.outbox[0].extra_headers["List-Unsubscribe"].strip("<>")
+    page = Client().get(urlsplit(link).path).content.decode()
+    assert "Stop these e-mails" in page

@@ -40,7 +40,9 @@ def _count_hit(user) -> None:
 @transaction.atomic
 def mute_create(*, user, muted) -> Mute:
     """Mute `muted` for `user`; muting twice keeps one mute."""
-    if muted is None or muted.pk == user.pk:
+    if muted is None:
+        raise CannotMute("This comment's author has deleted their account.")
+    if muted.pk == user.pk:
         raise CannotMute("You cannot mute yourself.")
     if muted.is_staff:
         raise CannotMute("Journalists and moderators cannot be muted.")

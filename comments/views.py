@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 
 from django.conf import settings
 from django.contrib import messages
@@ -441,7 +442,7 @@ def mute_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def _since(request: HttpRequest) -> int | None:
     """?after=: the newest comment id the page knew (data-live-since)."""
     after = request.GET.get("after", "")
-    return int(after) if after.isdigit() and len(after) < 19 else None
+    return int(after) if re.fullmatch(r"[0-9]{1,18}", after) else None
 
 
 @require_http_methods(["GET", "HEAD"])

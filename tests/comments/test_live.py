@@ -123,6 +123,7 @@ def test_another_view_counts_from_the_articles_newest_comment(rules, article, re
 def test_bad_input_and_unpublished_articles(rules, article):
     assert check(Client(), article, "yesterday").status_code == 400
     assert check(Client(), article, "9" * 40).status_code == 400
+    assert check(Client(), article, "\u00b2").status_code == 400  # a digit to isdigit()
     draft = ArticleFactory(status="draft")
     assert check(Client(), draft, 0).status_code == 404
 

@@ -42,24 +42,43 @@ class SignupForm(AllauthSignupForm):
 
 
 class ProfileForm(forms.ModelForm):
+    """The reader's name and, per kind of mail, when it reaches them.
+
+    A mail setting missing from the POST keeps its stored value (an older form, a script that
+    only renames), rather than failing or silently turning mail off.
+    """
+
     display_name = _display_name_field()
+    MAIL_FIELDS = ("reply_mail", "staff_reply_mail", "followed_mail")
 
     class Meta:
         model = User
         fields = [
             "display_name",
-            "notify_on_reply",
-            "notify_on_staff_reply",
+            "reply_mail",
+            "staff_reply_mail",
+            "followed_mail",
             "notify_on_pick",
-            "notify_on_followed",
         ]
         labels = {
-            "notify_on_reply": "E-mail me when someone replies to my comment",
-            "notify_on_staff_reply": "E-mail me when the newsroom replies to my comment",
+            "reply_mail": "E-mail me when someone replies to my comment",
+            "staff_reply_mail": "E-mail me when the newsroom replies to my comment",
+            "followed_mail": "E-mail me about new comments in threads I follow",
             "notify_on_pick": "E-mail me when my comment becomes an editors’ pick",  # noqa: RUF001
-            "notify_on_followed": "E-mail me about new comments in threads I follow",
         }
         help_texts = dict.fromkeys(fields[1:], "")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.MAIL_FIELDS:
+            self.fields[name].required = False
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for name in self.MAIL_FIELDS:
+            if not cleaned.get(name):
+                cleaned[name] = getattr(self.instance, name)
+        return cleaned
 
 
 class DeleteAccountForm(forms.Form):

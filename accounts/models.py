@@ -4,6 +4,15 @@ from django.db import models
 from .validators import validate_display_name
 
 
+class MailFrequency(models.TextChoices):
+    """When a kind of comment mail reaches a reader: at once, gathered in a digest, or never."""
+
+    IMMEDIATELY = "immediately", "Immediately"
+    DAILY = "daily", "Daily digest"
+    WEEKLY = "weekly", "Weekly digest"
+    OFF = "off", "Off"
+
+
 class User(AbstractUser):
     """A reader or editor. Readers sign in with their e-mail address (django-allauth)."""
 
@@ -13,15 +22,23 @@ class User(AbstractUser):
         validators=[validate_display_name],
         help_text="The name shown beside this person's comments.",
     )
-    notify_on_reply = models.BooleanField(
-        default=True, help_text="E-mail this person when someone replies to their comment."
+    reply_mail = models.CharField(
+        max_length=11,
+        choices=MailFrequency.choices,
+        default=MailFrequency.IMMEDIATELY,
+        help_text="How this person hears about replies to their comments.",
     )
-    notify_on_followed = models.BooleanField(
-        default=True, help_text="E-mail this person about new comments in threads they follow."
+    followed_mail = models.CharField(
+        max_length=11,
+        choices=MailFrequency.choices,
+        default=MailFrequency.IMMEDIATELY,
+        help_text="How this person hears about new comments in discussions they follow.",
     )
-    notify_on_staff_reply = models.BooleanField(
-        default=True,
-        help_text="E-mail this person when a journalist or moderator replies to their comment.",
+    staff_reply_mail = models.CharField(
+        max_length=11,
+        choices=MailFrequency.choices,
+        default=MailFrequency.IMMEDIATELY,
+        help_text="How this person hears about a journalist's or moderator's reply to them.",
     )
     notify_on_pick = models.BooleanField(
         default=True, help_text="E-mail this person when their comment becomes an editors' pick."
@@ -31,6 +48,10 @@ class User(AbstractUser):
         null=True, blank=True, help_text="This person cannot comment until this moment."
     )
     is_banned = models.BooleanField(default=False, help_text="This person can never comment.")
+    # Kept by comments.mutes, so the article page asks for mutes only of readers who have some.
+    mute_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="How many commenters this person has muted."
+    )
 
     def __str__(self) -> str:
         return self.public_name

@@ -19,15 +19,21 @@ def user_update_profile(
     *,
     user: User,
     display_name: str,
-    notify_on_reply: bool,
-    notify_on_followed: bool,
-    notify_on_staff_reply: bool | None = None,
+    reply_mail: str | None = None,
+    followed_mail: str | None = None,
+    staff_reply_mail: str | None = None,
     notify_on_pick: bool | None = None,
 ) -> User:
-    """Name and e-mail settings from the profile page (a setting left as None is kept)."""
-    fields = ["notify_on_reply", "notify_on_followed"]
+    """Name and e-mail settings from the profile page (a setting left as None is kept).
+
+    Each kind of comment mail is a MailFrequency: immediately, a daily or weekly digest
+    (comments.digests), or off.
+    """
+    fields = []
     for name, value in (
-        ("notify_on_staff_reply", notify_on_staff_reply),
+        ("reply_mail", reply_mail),
+        ("followed_mail", followed_mail),
+        ("staff_reply_mail", staff_reply_mail),
         ("notify_on_pick", notify_on_pick),
     ):
         if value is not None:
@@ -39,10 +45,9 @@ def user_update_profile(
     if display_name.strip() != stored:
         fields.append("display_name")
     user.display_name = display_name.strip()
-    user.notify_on_reply = notify_on_reply
-    user.notify_on_followed = notify_on_followed
     user.full_clean()
-    user.save(update_fields=fields)
+    if fields:
+        user.save(update_fields=fields)
     return user
 
 
@@ -56,6 +61,9 @@ def _plain(value: Any) -> Any:
 
 # The apps whose rows about a reader the export finds by their relations to the user.
 EXPORTED_APPS = ("comments", "notices")
+# Exported on their own terms (user_export_data): a reader's mutes name whom they muted, and
+# nobody learns who muted them.
+NOT_FOUND_BY_RELATION = {("comments", "mute")}
 
 
 def _other_records(user: User) -> dict[str, list[dict[str, Any]]]:
@@ -69,6 +77,8 @@ def _other_records(user: User) -> dict[str, list[dict[str, Any]]]:
     comment_model = apps.get_model("comments", "Comment")
     models = [model for app in EXPORTED_APPS for model in apps.get_app_config(app).get_models()]
     for model in models:
+        if (model._meta.app_label, model._meta.model_name) in NOT_FOUND_BY_RELATION:
+            continue
         for field in model._meta.concrete_fields:
             if not (field.is_relation and field.related_model is User):
                 continue
@@ -100,9 +110,9 @@ def user_export_data(*, user: User) -> dict[str, Any]:
             "public_name": user.public_name,
             "date_joined": user.date_joined.isoformat(),
             "last_login": user.last_login.isoformat() if user.last_login else None,
-            "notify_on_reply": user.notify_on_reply,
-            "notify_on_followed": user.notify_on_followed,
-            "notify_on_staff_reply": user.notify_on_staff_reply,
+            "reply_mail": user.reply_mail,
+            "followed_mail": user.followed_mail,
+            "staff_reply_mail": user.staff_reply_mail,
             "notify_on_pick": user.notify_on_pick,
         },
         "email_addresses": [
@@ -129,6 +139,10 @@ def user_export_data(*, user: User) -> dict[str, Any]:
             for comment in comments
         ],
         **_other_records(user),
+        "muted commenters": [
+            {"name": mute.muted.public_name, "muted_at": _plain(mute.created_at)}
+            for mute in user.mutes.select_related("muted").order_by("pk")
+        ],
         # Notices name their sender by address, not account.
         "notices sent": [
             {

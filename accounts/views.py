@@ -54,6 +54,7 @@ class ProfileView(LoginRequiredMixin, FormView):
             statements=StatementOfReasons.objects.for_recipient(user).select_related(
                 "comment__article", "appeal"
             )[:STATEMENTS_SHOWN],
+            mutes=user.mutes.select_related("muted") if user.mute_count else [],
             social_connections_available=bool(get_social_adapter().list_providers(self.request)),
             **kwargs,
         )

@@ -1,7 +1,9 @@
 """Reading an article's discussion: a page of threads as one reader may see it, and the form.
 
 A page of threads costs two queries (the top-level comments with their total, and every reply
-of them); a signed-in reader's own state (what they like, whether they follow) two more.
+of them); a signed-in reader's own state (what they like, whether they follow) two more, and
+a third, whom they muted among the page's authors, only for readers who muted someone (their
+count is on the account the request has loaded already: comments.mutes).
 
 Besides every thread, a discussion has two views with their own addresses (`?view=staff`:
 threads where a journalist or moderator spoke; `?view=picks`: the editors' picks), and the
@@ -17,8 +19,9 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, Window
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Window
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -28,10 +31,18 @@ from articles.models import Article
 from .drafts import read_draft
 from .forms import CommentForm
 from .models import Comment, CommentLike, ModerationSettings, ThreadSubscription
+from .mutes import muted_author_ids
 from .record import discussion_record, median_wait_text
 from .services import CommentError, comments_open, decided_by_a_moderator, ensure_can_post
 
 COMMENTS_PER_PAGE = 20
+
+
+def live_interval_seconds() -> int:
+    """How often an open page asks for new comments (comments.js); tests set it to 1."""
+    return getattr(settings, "COMMENTS_LIVE_INTERVAL_SECONDS", 15)
+
+
 MAX_PAGE = 10**6
 DEFAULT_SORT = "best"
 SORT_LABELS = {"best": "Best", "newest": "Newest", "oldest": "Oldest"}
@@ -92,17 +103,35 @@ class PageOutOfRange(Exception):
         self.last = last
 
 
-def _page_of(top_level, number: int) -> Page:
-    """The requested page of threads and their total in one query (a window count)."""
+def _newest_published_id(article: Article) -> Subquery:
+    return Subquery(
+        Comment.objects.filter(article=article, status=Comment.Status.PUBLISHED)
+        .order_by("-id")
+        .values("id")[:1]
+    )
+
+
+def _page_of(top_level, number: int, article: Article) -> Page:
+    """The requested page of threads and their total in one query (a window count), with
+    the article's newest published comment (`page.newest_id`: what the live notice counts
+    from, read in the same query so that it costs none, and the same in every render)."""
     paginator = Paginator(top_level, COMMENTS_PER_PAGE)
     start = (number - 1) * COMMENTS_PER_PAGE
     rows = list(
-        top_level.annotate(threads_total=Window(Count("id")))[start : start + COMMENTS_PER_PAGE]
+        top_level.annotate(
+            threads_total=Window(Count("id")), newest_id=_newest_published_id(article)
+        )[start : start + COMMENTS_PER_PAGE]
     )
     if not rows and number > 1:
         return paginator.get_page(number)  # past the end: counts, and serves the last page
     paginator.count = rows[0].threads_total if rows else 0
-    return Page(rows, number, paginator)
+    page = Page(rows, number, paginator)
+    if rows:
+        page.newest_id = rows[0].newest_id or 0
+    else:  # nothing listed (an empty view, or only held comments): ask on its own
+        newest = Comment.objects.filter(article=article, status=Comment.Status.PUBLISHED)
+        page.newest_id = newest.aggregate(newest=Max("id"))["newest"] or 0
+    return page
 
 
 def _prune(comment: Comment, user, *, answers_only: bool = False) -> bool:
@@ -169,7 +198,7 @@ def page_of_threads(
     every comment of the page in display order. The picks view lists the picked comments
     alone, replies or not, without their threads."""
     top_level = _top_level(article, user, view=view).sorted_by(sort)
-    page = _page_of(top_level, number)
+    page = _page_of(top_level, number, article)
     if page.number != number:
         raise PageOutOfRange(page.number)
     threads = list(page.object_list)
@@ -209,9 +238,10 @@ def _flatten(comments: list[Comment]) -> list[Comment]:
 
 
 def mark_for_reader(comments: list[Comment], user, rules: ModerationSettings) -> None:
-    """Set what each comment's controls show for this reader: `is_own`, `is_liked` and
+    """Set what each comment's controls show for this reader: `is_own`, `is_liked`,
     `is_editable` (a query for their likes, and one for which of their comments still in the
-    edit window a moderator has decided on)."""
+    edit window a moderator has decided on), `muted_by` (the reader's mute of its author, if
+    any: a query only for readers who muted someone) and `may_mute`."""
     liked: set[int] = set()
     if user.is_authenticated and comments:
         liked = set(
@@ -220,9 +250,16 @@ def mark_for_reader(comments: list[Comment], user, rules: ModerationSettings) ->
             ).values_list("comment_id", flat=True)
         )
     editable_after = timezone.now() - timedelta(minutes=rules.edit_window_minutes)
+    muted = muted_author_ids(user, {c.author_id for c in comments})
     for comment in comments:
         comment.is_own = user.is_authenticated and comment.author_id == user.pk
         comment.is_liked = comment.pk in liked
+        staff = _is_staff(comment.author)
+        # Staff stay visible whatever a reader muted (comments.mutes says why).
+        comment.muted_by = None if staff else muted.get(comment.author_id)
+        comment.may_mute = bool(
+            user.is_authenticated and comment.author_id and not comment.is_own and not staff
+        )
     in_window = {
         c.pk for c in comments if c.is_own and not c.is_deleted and c.created_at > editable_after
     }
@@ -300,6 +337,10 @@ def discussion_context(
         "comment_post_refusal": post_refusal,
         "comment_login_url": login_url_for(article),
         "following_thread": following,
+        # The live notice counts comments published after this one (comments.js).
+        "comment_live_since": page.newest_id,
+        "comment_live_url": reverse("comments:since", args=[article.pk]),
+        "comment_live_interval": live_interval_seconds(),
         # Called by the template only where it shows them: kept in the cache, not queried.
         "discussion_record": partial(discussion_record, article),
         "review_wait": median_wait_text,

@@ -527,3 +527,67 @@ class ThreadSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} follows {self.article_id}"
+
+
+class Mute(models.Model):
+    """A reader muting a commenter, for that reader alone: the commenter's comments are
+    collapsed on the reader's pages and never mailed to them. Staff cannot be muted."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mutes"
+    )
+    muted = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="muted_by",
+        help_text="The commenter this reader no longer wants to see or hear about.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "muted"], name="mute_once"),
+            models.CheckConstraint(condition=~Q(user=models.F("muted")), name="mute_not_self"),
+        ]
+        indexes = [models.Index(fields=["user", "-created_at"], name="mute_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} muted {self.muted_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:profile") + "#mutes-heading"
+
+
+class DigestEntry(models.Model):
+    """A comment waiting for a reader's daily or weekly digest (comments.digests).
+
+    Which digest it joins is read from the reader's settings when the digest is sent, so a
+    changed setting (or an unsubscribe) applies to what is already waiting.
+    """
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", "Reply to you"
+        FOLLOW = "follow", "In a discussion you follow"
+        STAFF_REPLY = "staff_reply", "Reply from the newsroom"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_entries"
+    )
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=11, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["user", "created_at", "id"]
+        verbose_name_plural = "digest entries"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "comment"], name="digest_entry_once")
+        ]
+        indexes = [models.Index(fields=["user", "created_at", "id"], name="digest_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.user_id}: {self.comment_id}"
+
+    def get_absolute_url(self) -> str:
+        return self.comment.get_absolute_url()

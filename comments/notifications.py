@@ -1,6 +1,10 @@
 """Reply, follow, staff-reply and editors'-pick e-mails, sent by the task worker after the
 comment's transaction commits.
 
+Replies, follows and staff replies each obey the reader's MailFrequency for that kind: mailed
+at once, queued as a DigestEntry for their daily or weekly digest (comments.digests), or not at
+all. Nobody hears about a commenter they muted (comments.mutes).
+
 A broken SMTP server never fails or slows a reader's post: the request only queues a task.
 Each message carries a signed one-click unsubscribe link that only works for its recipient.
 """
@@ -14,28 +18,43 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
+from accounts.models import MailFrequency
 from newsite.tasks import enqueue_email
 
-from .models import Comment, ThreadSubscription
+from .models import Comment, DigestEntry, ThreadSubscription
+from .mutes import muting_user_ids
 
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
 KIND_REPLY = "reply"
 KIND_FOLLOW = "follow"
 KIND_STAFF_REPLY = "staff_reply"
 KIND_PICK = "pick"
-# The user's setting each kind of e-mail obeys, which its one-click unsubscribe turns off
-# (following is per discussion: its unsubscribe ends that subscription).
+# A digest's own link turns off every kind that digest gathers ("f": its frequency).
+KIND_DIGEST = "digest"
+# The user's setting each kind of e-mail obeys, which its one-click unsubscribe turns off.
+# Following has its setting too, but a follow mail's link ends that one subscription; a
+# digest's follow link (no article) turns the setting off.
 PREFERENCES = {
-    KIND_REPLY: "notify_on_reply",
-    KIND_STAFF_REPLY: "notify_on_staff_reply",
+    KIND_REPLY: "reply_mail",
+    KIND_STAFF_REPLY: "staff_reply_mail",
+    KIND_FOLLOW: "followed_mail",
     KIND_PICK: "notify_on_pick",
 }
+# The kinds that can wait for a digest, and their setting's "off".
+FREQUENCY_KINDS = (KIND_REPLY, KIND_STAFF_REPLY, KIND_FOLLOW)
+OFF = {KIND_REPLY: MailFrequency.OFF, KIND_STAFF_REPLY: MailFrequency.OFF}
+OFF |= {KIND_FOLLOW: MailFrequency.OFF, KIND_PICK: False}
+DIGEST_FREQUENCIES = (MailFrequency.DAILY, MailFrequency.WEEKLY)
 
 
-def unsubscribe_token(*, user_id: int, kind: str, article_id: int | None = None) -> str:
+def unsubscribe_token(
+    *, user_id: int, kind: str, article_id: int | None = None, frequency: str | None = None
+) -> str:
     payload = {"u": user_id, "k": kind}
     if article_id is not None:
         payload["a"] = article_id
+    if frequency is not None:
+        payload["f"] = frequency
     return signing.dumps(payload, salt=UNSUBSCRIBE_SALT, compress=True)
 
 
@@ -45,14 +64,43 @@ def read_unsubscribe_token(token: str) -> dict | None:
         payload = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     except signing.BadSignature:
         return None
-    if not isinstance(payload, dict) or payload.get("k") not in {*PREFERENCES, KIND_FOLLOW}:
+    if not isinstance(payload, dict) or payload.get("k") not in {*PREFERENCES, KIND_DIGEST}:
+        return None
+    if payload["k"] == KIND_DIGEST and payload.get("f") not in {
+        MailFrequency.IMMEDIATELY,
+        *DIGEST_FREQUENCIES,
+    }:
         return None
     return payload
 
 
-def unsubscribe_url(*, user_id: int, kind: str, article_id: int | None = None) -> str:
-    token = unsubscribe_token(user_id=user_id, kind=kind, article_id=article_id)
+def unsubscribe_url(
+    *, user_id: int, kind: str, article_id: int | None = None, frequency: str | None = None
+) -> str:
+    token = unsubscribe_token(
+        user_id=user_id, kind=kind, article_id=article_id, frequency=frequency
+    )
     return settings.SITE_URL + reverse("comments:unsubscribe", kwargs={"token": token})
+
+
+def user_unsubscribe(*, user, kind: str, article=None, frequency: str | None = None) -> list[str]:
+    """What a one-click link does: turn this kind off (a follow link with an article ends that
+    subscription; a digest's own link turns off every kind at its frequency). Returns the
+    settings turned off."""
+    if kind == KIND_FOLLOW and article is not None:
+        ThreadSubscription.objects.filter(user=user, article=article).delete()
+        return []
+    if kind == KIND_DIGEST:
+        kinds = [k for k in FREQUENCY_KINDS if getattr(user, PREFERENCES[k]) == frequency]
+    else:
+        kinds = [kind]
+    for name in kinds:
+        setattr(user, PREFERENCES[name], OFF[name])
+    fields = [PREFERENCES[name] for name in kinds]
+    if fields:
+        user.full_clean(exclude=[f.name for f in user._meta.fields if f.name not in fields])
+        user.save(update_fields=fields)
+    return fields
 
 
 def _message(*, comment: Comment, recipient, kind: str, template: str) -> EmailMessage:
@@ -81,47 +129,69 @@ def _message(*, comment: Comment, recipient, kind: str, template: str) -> EmailM
     )
 
 
-def build_messages(comment: Comment) -> list[EmailMessage]:
-    """Who hears about a newly published comment: the replied-to author, then followers."""
+def recipients(comment: Comment) -> list[tuple[object, str]]:
+    """Who hears about a newly published comment, and as which kind: the replied-to author,
+    then followers. Readers who turned that kind off, or muted the comment's author, are left
+    out; each reader's frequency then decides between a mail now and a digest entry."""
     if not comment.is_counted:
         return []
-    messages: list[EmailMessage] = []
-    told = {comment.author_id}
+    found: list[tuple[object, str]] = []
+    told = {comment.author_id, *muting_user_ids(comment.author_id)}
     parent = comment.answered
     if parent is not None and parent.author is not None and parent.author_id not in told:
         recipient = parent.author
-        # A journalist's or moderator's answer is its own kind of mail, with its own switch.
+        # A journalist's or moderator's answer is its own kind of mail, with its own setting.
         kind = KIND_STAFF_REPLY if comment.author and comment.author.is_staff else KIND_REPLY
-        if getattr(recipient, PREFERENCES[kind]) and recipient.email and recipient.is_active:
-            messages.append(
-                _message(comment=comment, recipient=recipient, kind=kind, template=kind)
-            )
+        if (
+            getattr(recipient, PREFERENCES[kind]) != MailFrequency.OFF
+            and recipient.email
+            and recipient.is_active
+        ):
+            found.append((recipient, kind))
         told.add(recipient.pk)
     followers = (
-        ThreadSubscription.objects.filter(
-            article_id=comment.article_id,
-            user__notify_on_followed=True,
-            user__is_active=True,
-        )
+        ThreadSubscription.objects.filter(article_id=comment.article_id, user__is_active=True)
+        .exclude(user__followed_mail=MailFrequency.OFF)
         .exclude(user_id__in=[pk for pk in told if pk])
         .select_related("user")
     )
-    for subscription in followers:
-        if subscription.user.email:
-            messages.append(
-                _message(
-                    comment=comment,
-                    recipient=subscription.user,
-                    kind=KIND_FOLLOW,
-                    template="followed",
-                )
-            )
-    return messages
+    found.extend(
+        (subscription.user, KIND_FOLLOW) for subscription in followers if subscription.user.email
+    )
+    return found
+
+
+def build_messages(comment: Comment, found: list | None = None) -> list[EmailMessage]:
+    """The mails sent at once about a newly published comment (to readers who chose that)."""
+    found = recipients(comment) if found is None else found
+    return [
+        _message(
+            comment=comment,
+            recipient=recipient,
+            kind=kind,
+            template="followed" if kind == KIND_FOLLOW else kind,
+        )
+        for recipient, kind in found
+        if getattr(recipient, PREFERENCES[kind]) == MailFrequency.IMMEDIATELY
+    ]
+
+
+def queue_for_digests(comment: Comment, found: list | None = None) -> int:
+    """Keep the comment for the digests of readers who chose one for its kind."""
+    found = recipients(comment) if found is None else found
+    entries = [
+        DigestEntry(user=recipient, comment=comment, kind=kind)
+        for recipient, kind in found
+        if getattr(recipient, PREFERENCES[kind]) in DIGEST_FREQUENCIES
+    ]
+    DigestEntry.objects.bulk_create(entries, ignore_conflicts=True)
+    return len(entries)
 
 
 @task
 def send_comment_notifications(comment_id: int) -> int:
-    """Queue one send_email task per recipient of build_messages(); returns how many.
+    """Queue one send_email task per recipient of build_messages(), and digest entries for
+    the others; returns how many mails were queued.
 
     Runs in the worker, queued once the comment's transaction has committed: the request pays
     for neither the followers' query nor the mail. One task per message, so a failing address
@@ -134,9 +204,11 @@ def send_comment_notifications(comment_id: int) -> int:
     )
     if comment is None:  # deleted before the worker got to it
         return 0
-    messages = build_messages(comment)
+    found = recipients(comment)
+    messages = build_messages(comment, found)
     for message in messages:
         enqueue_email(message)
+    queue_for_digests(comment, found)
     return len(messages)
 
 

@@ -6,13 +6,18 @@ without JavaScript; static/js/comments.js asks for HTML fragments (X-Requested-W
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,19 +26,20 @@ from discovery import oembed
 from discovery.meta import absolute_url
 from newsite import pagecache
 
-from . import ratelimit, services
+from . import mutes, ratelimit, services
 from .discussion import (
     as_single,
     discussion_url,
     login_url_for,
     new_comment_form,
     page_number_for,
+    shown_to_everyone,
     sort_from,
 )
 from .drafts import clear_draft, is_cross_site, store_draft
 from .forms import CommentEditForm, CommentForm, CommentReportForm
-from .models import Comment, ModerationSettings, ThreadSubscription
-from .notifications import KIND_FOLLOW, PREFERENCES, read_unsubscribe_token
+from .models import Comment, ModerationSettings, Mute
+from .notifications import KIND_FOLLOW, read_unsubscribe_token, user_unsubscribe
 from .record import median_wait_text
 
 logger = logging.getLogger(__name__)
@@ -378,19 +384,110 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
     user = get_user_model().objects.filter(pk=payload["u"]).first()
     article = None
-    if payload["k"] == KIND_FOLLOW:
-        article = Article.objects.filter(pk=payload.get("a")).first()
-    if user is None or (payload["k"] == KIND_FOLLOW and article is None):
+    # A follow link from a single mail names its discussion; one from a digest names none and
+    # turns following mail off altogether.
+    if payload["k"] == KIND_FOLLOW and "a" in payload:
+        article = Article.objects.filter(pk=payload["a"]).first()
+    if user is None or ("a" in payload and article is None):
         return render(request, "comments/unsubscribe.html", {"gone": True}, status=404)
     done = False
     if request.method == "POST":
-        if payload["k"] in PREFERENCES:
-            type(user).objects.filter(pk=user.pk).update(**{PREFERENCES[payload["k"]]: False})
-        else:
-            ThreadSubscription.objects.filter(user=user, article=article).delete()
+        user_unsubscribe(user=user, kind=payload["k"], article=article, frequency=payload.get("f"))
         done = True
     return render(
         request,
         "comments/unsubscribe.html",
-        {"kind": payload["k"], "article": article, "done": done, "token": token},
+        {
+            "kind": payload["k"],
+            "frequency": payload.get("f"),
+            "article": article,
+            "done": done,
+            "token": token,
+        },
     )
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+@login_required
+@require_POST
+def comment_mute_author(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mute the author of this comment, for the signed-in reader alone (comments.mutes)."""
+    comment = get_object_or_404(public_comments().published().select_related("author"), pk=pk)
+    try:
+        mutes.mute_create(user=request.user, muted=comment.author)
+    except services.CommentError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"You muted {comment.author.public_name}. Their comments are folded away for you, "
+            "and we will not e-mail you about them. Unmute them here or on your account page.",
+        )
+    return redirect(_safe_next(request, comment.get_absolute_url()))
+
+
+@login_required
+@require_POST
+def mute_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    mute = get_object_or_404(Mute.objects.select_related("muted"), pk=pk, user=request.user)
+    try:
+        mutes.mute_delete(user=request.user, mute=mute)
+    except services.CommentError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"You unmuted {mute.muted.public_name}.")
+    return redirect(_safe_next(request, reverse("accounts:profile")))
+
+
+def _since(request: HttpRequest) -> int | None:
+    """?after=: the newest comment id the page knew (data-live-since)."""
+    after = request.GET.get("after", "")
+    return int(after) if re.fullmatch(r"[0-9]{1,18}", after) else None
+
+
+@require_http_methods(["GET", "HEAD"])
+def comments_since(request: HttpRequest, article_id: int) -> HttpResponse:
+    """How many comments were published on this article after the newest one the reader's
+    page knew (static/js/comments.js asks every 15 s or so while the tab is visible).
+
+    The ETag is the discussion's page-cache version with the question asked: until a comment
+    changes, a repeat check answers 304 after a single row lookup (the article's slug, which
+    names the version), before any comment is counted. A reader's own comments and those of
+    commenters they muted are not news to them.
+    """
+    after = _since(request)
+    if after is None:
+        return JsonResponse({"error": "after= must be a page's data-live-since."}, status=400)
+    article = get_object_or_404(public_articles().only("pk", "slug", "is_qa"), pk=article_id)
+    version = pagecache.versions(request, discussion=pagecache.discussion(article.slug))
+    user = request.user
+    who = f"{user.pk}:{user.mute_count}" if user.is_authenticated else "-"
+    tag = hashlib.sha256(f"{version['discussion']}|{after}|{who}".encode())
+    etag = f'"{tag.hexdigest()[:32]}"'
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        new = shown_to_everyone(
+            Comment.objects.filter(article=article, pk__gt=after).counted(), article
+        )
+        if user.is_authenticated:
+            new = new.exclude(author=user)
+            if user.mute_count:
+                new = new.exclude(author__in=user.mutes.values("muted"), author__is_staff=False)
+        response = JsonResponse(
+            {
+                "count": new.count(),
+                "url": discussion_url(article, sort="newest", page=1),
+            }
+        )
+        response["ETag"] = etag
+    patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ["Cookie"])
+    return response

@@ -3,6 +3,7 @@
 from django.core.management import call_command
 
 from articles.models import Article, Source, Tag
+from comments.mutes import mute_create
 from comments.services import comment_create
 from tests.factories import UserFactory, relaxed_moderation
 
@@ -23,6 +24,10 @@ def build_site():
         body="> quoted\n\nIt was in [Reuters](https://reuters.com).",
         parent=first,
     )
+    # A muted commenter: the reader's pages show the folded comment and the mutes list.
+    troll = UserFactory(display_name="Troll")
+    comment_create(article=article, author=troll, body="Muted for Ada.")
+    mute_create(user=reader, muted=troll)
     return article, reader
 
 

@@ -1,5 +1,6 @@
 /* Comments, progressively enhanced: inline reply forms, posting and liking without a reload,
-   and drafts kept in sessionStorage. Without this file every form still works by a normal POST. */
+   drafts kept in sessionStorage, and a notice when others post new comments while the page is
+   open. Without this file every form still works by a normal POST. */
 (function () {
   "use strict";
 
@@ -176,4 +177,73 @@
   }
 
   enhance(discussion);
+
+  /* New comments while the page is open: a conditional GET (If-None-Match) every
+     data-live-interval seconds (15 by default), skipped while the tab is hidden. The server
+     answers 304 until the discussion changes. The notice sits in a polite live region fixed
+     over the page, so nothing moves and focus stays where the reader is. */
+  function watchForNewComments() {
+    var url = discussion.getAttribute("data-live-url");
+    var since = discussion.getAttribute("data-live-since");
+    var notice = discussion.querySelector("[data-live-notice]");
+    if (!url || !since || !notice) { return; }
+    var seconds = parseFloat(discussion.getAttribute("data-live-interval")) || 15;
+    var interval = Math.max(seconds, 0.5) * 1000;
+    var etag = null;
+    var shown = 0;
+    var timer = null;
+
+    function show(count, href) {
+      if (count === shown) { return; }
+      shown = count;
+      notice.textContent = "";
+      if (!count) { return; }
+      var link = document.createElement("a");
+      link.className = "live-notice__link";
+      link.href = href;
+      link.textContent = count + (count === 1 ? " new comment" : " new comments") + ": show";
+      link.addEventListener("click", function (event) {
+        // Already at that address, following the link would only scroll: load it afresh.
+        if (link.pathname + link.search === window.location.pathname + window.location.search) {
+          event.preventDefault();
+          window.location.reload();
+        }
+      });
+      notice.appendChild(link);
+    }
+
+    function check() {
+      timer = null;
+      if (document.visibilityState === "hidden") { return; }  // resumed by visibilitychange
+      var headers = {};
+      if (etag) { headers["If-None-Match"] = etag; }
+      fetch(url + "?after=" + encodeURIComponent(since), {
+        headers: headers, credentials: "same-origin", cache: "no-store"
+      }).then(function (response) {
+        if (response.status === 304 || !response.ok) { return null; }
+        etag = response.headers.get("ETag");
+        return response.json();
+      }).then(function (data) {
+        if (data) { show(data.count, data.url); }
+      }).catch(function () { /* offline: try again next time */ }).finally(schedule);
+    }
+
+    function schedule() {
+      if (timer === null && document.visibilityState !== "hidden") {
+        timer = window.setTimeout(check, interval);
+      }
+    }
+
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden" && timer !== null) {
+        window.clearTimeout(timer);
+        timer = null;
+      } else {
+        schedule();
+      }
+    });
+    schedule();
+  }
+
+  watchForNewComments();
 })();

@@ -89,13 +89,14 @@ def test_settings_form_updates_name_and_notifications(client, reader):
     client.force_login(reader)
     response = client.post(
         reverse("accounts:profile"),
-        {"display_name": "  Ada L.  ", "notify_on_reply": "on"},
+        {"display_name": "  Ada L.  ", "reply_mail": "daily", "followed_mail": "off"},
     )
     assert response.status_code == 302
     reader.refresh_from_db()
     assert reader.display_name == "Ada L."
-    assert reader.notify_on_reply is True
-    assert reader.notify_on_followed is False
+    assert reader.reply_mail == "daily"
+    assert reader.followed_mail == "off"
+    assert reader.staff_reply_mail == "immediately"  # not sent: kept as it was
 
 
 def test_settings_form_refuses_a_too_long_name(client, reader):
@@ -112,7 +113,7 @@ def test_user_update_profile_validates(reader):
 
     with pytest.raises(ValidationError):
         user_update_profile(
-            user=reader, display_name="\u200b", notify_on_reply=True, notify_on_followed=True
+            user=reader, display_name="\u200b", reply_mail="immediately", followed_mail="off"
         )
 
 
@@ -170,10 +171,11 @@ def test_export_holds_statements_and_notices_about_the_reader(reader, article):
 
 def test_export_query_count_is_flat(reader, django_assert_max_num_queries):
     """Stops an N+1 on comment.article in the export. (One query per relation to the reader:
-    trust changes added two; notices, decisions, statements and appeals five.)"""
+    trust changes added two; notices, decisions, statements and appeals five; mutes and
+    digest entries two.)"""
     for n in range(10):
         make_comment(ArticleFactory(), reader, f"Comment {n}")
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(17):
         data = user_export_data(user=reader)
     assert len(data["comments"]) == 10
 

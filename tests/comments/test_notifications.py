@@ -70,7 +70,7 @@ def test_no_reply_email_when_opted_out_or_replying_to_self(
     services.comment_create(article=article, author=reader, body="Me again", parent=parent)
     run_tasks()
     assert mail.outbox == []
-    User.objects.filter(pk=reader.pk).update(notify_on_reply=False)
+    User.objects.filter(pk=reader.pk).update(reply_mail="off")
     parent = Comment.objects.select_related("author").get(pk=parent.pk)  # as a request loads it
     services.comment_create(article=article, author=other_reader, body="Hi", parent=parent)
     run_tasks()
@@ -97,7 +97,7 @@ def test_nothing_sent_until_published_then_once(
 
 
 def test_followers_are_told_except_the_author(rules, article, reader, other_reader, run_tasks):
-    quiet = UserFactory(notify_on_followed=False)
+    quiet = UserFactory(followed_mail="off")
     for user in (reader, other_reader, quiet):
         services.thread_follow(article=article, user=user)
     services.comment_create(article=article, author=reader, body="News")
@@ -135,8 +135,8 @@ def test_unsubscribe_link_turns_off_only_its_recipient(
 def test_reply_unsubscribe_turns_off_reply_mail(client, rules, reader, other_reader):
     token = unsubscribe_token(user_id=reader.pk, kind="reply")
     client.post(reverse("comments:unsubscribe", kwargs={"token": token}))
-    assert User.objects.get(pk=reader.pk).notify_on_reply is False
-    assert User.objects.get(pk=other_reader.pk).notify_on_reply is True
+    assert User.objects.get(pk=reader.pk).reply_mail == "off"
+    assert User.objects.get(pk=other_reader.pk).reply_mail == "immediately"
 
 
 def test_tampered_unsubscribe_token_is_refused(client, rules, reader, other_reader):
@@ -146,4 +146,4 @@ def test_tampered_unsubscribe_token_is_refused(client, rules, reader, other_read
     for bad in (forged + ":" + signature, token[:-2] + "xx", "garbage"):
         response = client.post(reverse("comments:unsubscribe", kwargs={"token": bad}))
         assert response.status_code == 400
-    assert User.objects.filter(notify_on_reply=False).count() == 0
+    assert User.objects.filter(reply_mail="off").count() == 0

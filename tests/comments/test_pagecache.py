@@ -62,9 +62,7 @@ def test_a_renamed_author_is_renamed_on_cached_pages(
     url = article.get_absolute_url()
     assert "Ada" in anonymous_page(url)
     with django_capture_on_commit_callbacks(execute=True):
-        user_update_profile(
-            user=reader, display_name="Ada L.", notify_on_reply=True, notify_on_followed=True
-        )
+        user_update_profile(user=reader, display_name="Ada L.")
     assert "Ada L." in anonymous_page(url)
 
 

@@ -109,7 +109,7 @@ def test_finding_10_an_unchanged_profile_save_keeps_the_pages_and_saves_are_limi
     url = article.get_absolute_url()
     Client().get(url)
     assert Client().get(url)["X-Page-Cache"] == "hit"
-    form = {"display_name": "Ada", "notify_on_reply": "on", "notify_on_followed": "on"}
+    form = {"display_name": "Ada", "reply_mail": "immediately", "followed_mail": "immediately"}
     with django_capture_on_commit_callbacks(execute=True):
         assert reader_client.post(reverse("accounts:profile"), form).status_code == 302
     assert Client().get(url)["X-Page-Cache"] == "hit"

@@ -55,7 +55,7 @@ def _plain(value: Any) -> Any:
 
 
 # The apps whose rows about a reader the export finds by their relations to the user.
-EXPORTED_APPS = ("comments", "notices")
+EXPORTED_APPS = ("comments", "notices", "portability")
 
 
 def _other_records(user: User) -> dict[str, list[dict[str, Any]]]:

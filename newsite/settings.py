@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "reversion",
     # Editors and Moderators roles, make_editor, the admin dashboard.
     "newsroom",
+    # Import comments and articles from other systems, and export them (issue 16).
+    "portability",
     # Share links, social cards, feeds, sitemap, search, related articles (issue 5).
     "django.contrib.sitemaps",
     "discovery",

@@ -50,21 +50,28 @@ def test_threads_comments_and_authors_arrive(articles, mailoutbox):
         for r in ImportedRecord.objects.filter(kind="comment").select_related("comment")
     }
     first = by_source["5001"]
-    assert first.article == strike and first.parent is None and first.depth == 0
+    assert first.article == strike
+    assert first.parent is None
+    assert first.depth == 0
     assert first.author.display_name == "Zoë Ångström 🚢"
-    assert not first.author.is_active and not first.author.has_usable_password()
+    assert not first.author.is_active
+    assert not first.author.has_usable_password()
     # Links, emphasis, quotes and code survive; script and the image do not.
     assert '<a href="https://example.org/report" rel="nofollow ugc noopener">' in first.body_html
     assert "<strong>great</strong>" in first.body_html
-    assert "<blockquote>" in first.body_html and "<code>ferry --now</code>" in first.body_html
-    assert "script" not in first.body_html and "img" not in first.body_html
+    assert "<blockquote>" in first.body_html
+    assert "<code>ferry --now</code>" in first.body_html
+    assert "script" not in first.body_html
+    assert "img" not in first.body_html
     assert "alert" not in first.body_html
 
     # A reply that came before its parent in the file is nested under it.
-    assert by_source["5003"].parent == first and by_source["5003"].root == first
+    assert by_source["5003"].parent == first
+    assert by_source["5003"].root == first
     assert by_source["5005"].depth == MAX_DEPTH
     capped = by_source["5006"]
-    assert capped.depth == MAX_DEPTH and capped.parent == by_source["5004"]
+    assert capped.depth == MAX_DEPTH
+    assert capped.parent == by_source["5004"]
     assert capped.reply_to == by_source["5005"]
     assert by_source["5007"].status == Comment.Status.SPAM
     assert by_source["5008"].deleted_at is not None
@@ -92,17 +99,21 @@ def test_second_run_creates_nothing(articles):
     run()
     counts = (Comment.objects.count(), User.objects.count(), ImportedRecord.objects.count())
     again = run()
-    assert again.comments_created == 0 and again.authors_created == 0
+    assert again.comments_created == 0
+    assert again.authors_created == 0
     assert again.comments_existing == 8
     assert (Comment.objects.count(), User.objects.count(), ImportedRecord.objects.count()) == counts
 
 
 def test_dry_run_reports_and_writes_nothing(articles):
     report = run(dry_run=True)
-    assert report.comments_created == 8 and report.authors_created == 4
-    assert report.threads_matched == 2 and report.unmatched_count == 2
+    assert report.comments_created == 8
+    assert report.authors_created == 4
+    assert report.threads_matched == 2
+    assert report.unmatched_count == 2
     assert Comment.objects.count() == 0
-    assert not ImportedIdentity.objects.exists() and not ImportedRecord.objects.exists()
+    assert not ImportedIdentity.objects.exists()
+    assert not ImportedRecord.objects.exists()
     assert "Dry run: nothing was written." in report.lines()
 
 
@@ -144,7 +155,8 @@ def test_one_failing_thread_rolls_back_alone(articles, monkeypatch):
 
     monkeypatch.setattr(core.Importer, "_comments", failing)
     report = run()
-    assert report.threads_failed == 1 and "disk on fire" in report.errors[0]
+    assert report.threads_failed == 1
+    assert "disk on fire" in report.errors[0]
     assert not Comment.objects.filter(article=articles["ferry"]).exists()
     assert not ImportedRecord.objects.filter(kind="thread", source_id="2002").exists()
     assert Comment.objects.filter(article=articles["strike"]).count() == 7

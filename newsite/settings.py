@@ -74,12 +74,13 @@ INSTALLED_APPS = [
     # EU DSA notices of illegal content, statements of reasons and appeals (issue 15). Before
     # newsroom, whose roles name its permissions.
     "notices",
+    # Import comments and articles from other systems, and export them (issue 16). Before
+    # newsroom, whose roles name its permissions.
+    "portability",
     # Article revision history (who, when, restore, recover deleted) for the newsroom admin.
     "reversion",
     # Editors and Moderators roles, make_editor, the admin dashboard.
     "newsroom",
-    # Import comments and articles from other systems, and export them (issue 16).
-    "portability",
     # Share links, social cards, feeds, sitemap, search, related articles (issue 5).
     "django.contrib.sitemaps",
     "discovery",

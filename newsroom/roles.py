@@ -54,6 +54,11 @@ ROLES: dict[str, tuple[str, ...]] = {
         *NOTICES,
         "notices.add_communityguidelines",
         "notices.change_communityguidelines",
+        # Imports and exports of the discussion (issue 16).
+        "portability.add_importrun",
+        "portability.view_importrun",
+        "portability.export_comments",
+        "portability.view_importedidentity",
     ),
     MODERATORS: (*MODERATION, *NOTICES),
 }

@@ -123,6 +123,7 @@ class ImportRun(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        permissions = [("export_comments", "Can download exports of all comments")]
 
     def __str__(self) -> str:
         return f"{self.get_format_display()} import {self.pk} ({self.get_state_display()})"

@@ -58,6 +58,32 @@ def comments_import(
     )
 
 
+def import_run_create(
+    *,
+    file,
+    format: str,
+    created_by: User | None,
+    url_map=None,
+    site_url: str = "",
+    is_dry_run: bool = False,
+) -> ImportRun:
+    """Keep an uploaded export and queue its import for the task worker."""
+    from .tasks import run_import
+
+    run = ImportRun(
+        file=file,
+        format=format,
+        url_map=url_map or "",
+        site_url=site_url,
+        is_dry_run=is_dry_run,
+        created_by=created_by,
+    )
+    run.full_clean()
+    run.save()
+    transaction.on_commit(lambda: run_import.enqueue(run.pk), robust=True)
+    return run
+
+
 def import_run_execute(*, run: ImportRun) -> ImportRun:
     """Run an admin upload (the task calls this), saving progress and the report as it goes."""
     ImportRun.objects.filter(pk=run.pk).update(state=ImportRun.State.RUNNING, progress=0)

@@ -515,27 +515,60 @@ class Importer:
             levels[number].append(comment)
 
         identities, new_keys = self._authors({c.author for c in new if c.author})
-        for level in levels:
-            if not level:
-                continue
-            rows = []
-            for comment in level:
-                parent_node = nodes.get(comment.parent) if comment.parent else None
-                reply_to = None
-                if parent_node is not None and parent_node.depth >= MAX_DEPTH:
-                    reply_to = parent_node.pk
-                    parent_node = _Node(
-                        parent_node.parent_id, MAX_DEPTH - 1, parent_node.root_id, None
+        # Where each new comment hangs on the site: under what it answers, or, past the depth
+        # cap, beside it (reply_to names what it answers). Grouped by site depth, at most
+        # MAX_DEPTH + 1 inserts a thread, each after the one holding its parents.
+        placed: dict[str, tuple[int, tuple | None, tuple | None]] = {}
+        by_depth: list[list[SourceComment]] = [[] for _ in range(MAX_DEPTH + 1)]
+        for comment in (c for level in levels for c in level):
+            parent_ref = reply_ref = None
+            depth = 0
+            if comment.parent in nodes:  # imported before
+                node = nodes[comment.parent]
+                if node.depth < MAX_DEPTH:
+                    parent_ref, depth = ("pk", node.pk), node.depth + 1
+                else:
+                    parent_ref, depth, reply_ref = (
+                        ("pk", node.parent_id),
+                        MAX_DEPTH,
+                        ("pk", node.pk),
                     )
+            elif comment.parent in placed:
+                answered_depth, answered_parent, _ = placed[comment.parent]
+                if answered_depth < MAX_DEPTH:
+                    parent_ref, depth = ("src", comment.parent), answered_depth + 1
+                else:
+                    parent_ref, depth = answered_parent, MAX_DEPTH
+                    reply_ref = ("src", comment.parent)
+            placed[comment.id] = (depth, parent_ref, reply_ref)
+            by_depth[depth].append(comment)
+
+        known: dict[int, _Node] = {node.pk: node for node in nodes.values()}
+        rows_by_id: dict[str, Comment] = {}
+
+        def site_node(ref: tuple) -> _Node:
+            if ref[0] == "src":
+                return nodes[ref[1]]
+            if ref[1] not in known:
+                pk, depth, root_id, parent_id = Comment.objects.filter(pk=ref[1]).values_list(
+                    "pk", "depth", "root_id", "parent_id"
+                )[0]
+                known[pk] = _Node(pk, depth, root_id, parent_id)
+            return known[ref[1]]
+
+        for group in by_depth:
+            rows = []
+            for comment in group:
+                _, parent_ref, _ = placed[comment.id]
+                parent = site_node(parent_ref) if parent_ref else None
                 deleted_at = comment.deleted_at or (self.now if comment.is_deleted else None)
                 rows.append(
                     Comment(
                         article=article,
                         author_id=identities.get(comment.author),
-                        parent_id=parent_node.pk if parent_node else None,
-                        root_id=(parent_node.root_id or parent_node.pk) if parent_node else None,
-                        depth=parent_node.depth + 1 if parent_node else 0,
-                        reply_to_id=reply_to,
+                        parent_id=parent.pk if parent else None,
+                        root_id=(parent.root_id or parent.pk) if parent else None,
+                        depth=parent.depth + 1 if parent else 0,
                         body=comment.body,
                         body_html=render_comment_markdown(comment.body) if comment.body else "",
                         status=comment.status,
@@ -548,31 +581,40 @@ class Importer:
                         notified_at=self.now,
                     )
                 )
+            if not rows:
+                continue
             created = Comment.objects.bulk_create(rows, batch_size=BATCH_SIZE)
-            for comment, row in zip(level, created, strict=True):
+            for comment, row in zip(group, created, strict=True):
                 nodes[comment.id] = _Node(row.pk, row.depth, row.root_id, row.parent_id)
-            ImportedRecord.objects.bulk_create(
-                [
-                    ImportedRecord(
-                        source=self.source,
-                        kind=ImportedRecord.Kind.COMMENT,
-                        source_id=comment.id,
-                        comment_id=row.pk,
-                        created_at=self.now,
-                    )
-                    for comment, row in zip(level, created, strict=True)
-                ],
-                batch_size=BATCH_SIZE,
-            )
-            CommentRevision.objects.bulk_create(
-                [
-                    CommentRevision(comment_id=row.pk, body=body, created_at=at)
-                    for comment, row in zip(level, created, strict=True)
-                    for body, at in comment.revisions
-                ],
-                batch_size=BATCH_SIZE,
-            )
-            counts["created"] += len(created)
+                rows_by_id[comment.id] = row
+        replies = []
+        for source_id, (_, _, reply_ref) in placed.items():
+            if reply_ref is not None:
+                row = rows_by_id[source_id]
+                row.reply_to_id = site_node(reply_ref).pk
+                replies.append(row)
+        if replies:
+            Comment.objects.bulk_update(replies, ["reply_to"], batch_size=BATCH_SIZE)
+        ImportedRecord.objects.bulk_create(
+            [
+                ImportedRecord(
+                    source=self.source,
+                    kind=ImportedRecord.Kind.COMMENT,
+                    source_id=source_id,
+                    comment_id=row.pk,
+                    created_at=self.now,
+                )
+                for source_id, row in rows_by_id.items()
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        if revisions := [
+            CommentRevision(comment_id=rows_by_id[c.id].pk, body=body, created_at=at)
+            for c in new
+            for body, at in c.revisions
+        ]:
+            CommentRevision.objects.bulk_create(revisions, batch_size=BATCH_SIZE)
+        counts["created"] = len(rows_by_id)
         if counts["created"]:
             Article.objects.filter(pk=article.pk).update(
                 comment_count=Comment.objects.counted().filter(article=article).count()

@@ -4,6 +4,7 @@ from django.core.management import call_command
 
 from articles.models import Article, Source, Tag
 from comments.services import comment_create
+from portability.models import ImportedIdentity
 from tests.factories import UserFactory, relaxed_moderation
 
 READER_PASSWORD = "correct horse battery"
@@ -22,6 +23,11 @@ def build_site():
         author=other,
         body="> quoted\n\nIt was in [Reuters](https://reuters.com).",
         parent=first,
+    )
+    # Comments imported from an earlier system under the reader's address: the claim page.
+    placeholder = UserFactory(display_name="Ada (2019)", is_active=False)
+    ImportedIdentity.objects.create(
+        source="disqus", key=reader.email, name="Ada", email=reader.email, user=placeholder
     )
     return article, reader
 
@@ -48,4 +54,5 @@ def reader_paths(article) -> list[str]:
         "/accounts/profile/",
         "/accounts/email/",
         "/accounts/password/change/",
+        "/import/claim/",
     ]

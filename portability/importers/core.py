@@ -15,11 +15,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import logging
+import multiprocessing
+import os
 import pickle
 import sqlite3
 import tempfile
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -39,6 +43,7 @@ from comments.rendering import render_comment_markdown
 from newsite import pagecache
 
 from ..models import ImportedIdentity, ImportedRecord
+from ..rendering import render_bodies
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +109,7 @@ class SourceComment:
     is_pinned: bool = False
     revisions: tuple[tuple[str, dt.datetime], ...] = ()
     record: str = ""  # where in the file, for messages
+    body_html: str | None = None  # set by the import, not the reader
 
 
 @dataclass(slots=True)
@@ -176,6 +182,59 @@ class ImportReport:
 # --- the spool ---------------------------------------------------------------------------
 
 
+class _Renderer:
+    """Renders comment bodies in batches: in a second process once a file proves large (the
+    parsing and the database writes keep this one busy), inline for small files."""
+
+    BATCH = 1000
+    AHEAD = 3  # batches rendering while more are read: bounded, so memory stays flat
+
+    def __init__(self) -> None:
+        self.batch: list[SourceComment] = []
+        self.pending: deque = deque()
+        self.pool = None
+
+    def __enter__(self) -> _Renderer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def add(self, comment: SourceComment) -> Iterator[list[SourceComment]]:
+        self.batch.append(comment)
+        if len(self.batch) < self.BATCH:
+            return
+        batch, self.batch = self.batch, []
+        if self.pool is None and (os.cpu_count() or 1) > 1:
+            context = multiprocessing.get_context("spawn")  # no inherited database sockets
+            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        if self.pool is None:
+            yield self._inline(batch)
+            return
+        self.pending.append((batch, self.pool.submit(render_bodies, [c.body for c in batch])))
+        while len(self.pending) > self.AHEAD:
+            yield self._collect()
+
+    def _inline(self, batch: list[SourceComment]) -> list[SourceComment]:
+        for comment, html in zip(batch, render_bodies([c.body for c in batch]), strict=True):
+            comment.body_html = html
+        return batch
+
+    def _collect(self) -> list[SourceComment]:
+        batch, future = self.pending.popleft()
+        for comment, html in zip(batch, future.result(), strict=True):
+            comment.body_html = html
+        return batch
+
+    def drain(self) -> Iterator[list[SourceComment]]:
+        while self.pending:
+            yield self._collect()
+        if self.batch:
+            batch, self.batch = self.batch, []
+            yield self._inline(batch)
+
+
 def _load(data: bytes):
     # Only ever records this process pickled into its own private temporary folder.
     return pickle.loads(data)  # noqa: S301
@@ -196,25 +255,41 @@ class _Spool:
         )
 
     def add(self, records: Iterable[Record], report: ImportReport) -> None:
+        with _Renderer() as renderer:
+            for record in records:
+                if isinstance(record, SourceComment):
+                    for done in renderer.add(record):
+                        self._insert_comments(done)
+                else:
+                    self._insert(record, report)
+            for done in renderer.drain():
+                self._insert_comments(done)
+        self._finish()
+
+    def _insert_comments(self, comments: list[SourceComment]) -> None:
+        self.db.executemany(
+            "INSERT INTO comment (thread, data) VALUES (?, ?)",
+            [(c.thread, pickle.dumps(c, protocol=pickle.HIGHEST_PROTOCOL)) for c in comments],
+        )
+
+    def _insert(self, record: Record, report: ImportReport) -> None:
         db = self.db
-        for record in records:
-            if isinstance(record, Skipped):
-                report.comments_skipped += 1
-                report.warn(f"{record.record}: {record.reason}")
-                continue
-            data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
-            if isinstance(record, SourceComment):
-                db.execute(
-                    "INSERT INTO comment (thread, data) VALUES (?, ?)", (record.thread, data)
-                )
-            elif isinstance(record, SourceAuthor):
-                db.execute("INSERT OR IGNORE INTO author VALUES (?, ?)", (record.key, data))
-            else:
-                db.execute(
-                    "INSERT INTO thread (id, data) VALUES (?, ?) "
-                    "ON CONFLICT (id) DO UPDATE SET data = excluded.data",
-                    (record.id, data),
-                )
+        if isinstance(record, Skipped):
+            report.comments_skipped += 1
+            report.warn(f"{record.record}: {record.reason}")
+            return
+        data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+        if isinstance(record, SourceAuthor):
+            db.execute("INSERT OR IGNORE INTO author VALUES (?, ?)", (record.key, data))
+        else:
+            db.execute(
+                "INSERT INTO thread (id, data) VALUES (?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET data = excluded.data",
+                (record.id, data),
+            )
+
+    def _finish(self) -> None:
+        db = self.db
         db.execute("CREATE INDEX comment_thread ON comment (thread, seq)")
         # Comments whose thread the file never described still form threads (reported).
         db.execute(
@@ -570,7 +645,9 @@ class Importer:
                         root_id=(parent.root_id or parent.pk) if parent else None,
                         depth=parent.depth + 1 if parent else 0,
                         body=comment.body,
-                        body_html=render_comment_markdown(comment.body) if comment.body else "",
+                        body_html=comment.body_html
+                        if comment.body_html is not None
+                        else render_comment_markdown(comment.body),
                         status=comment.status,
                         created_at=comment.created_at,
                         edited_at=comment.edited_at,

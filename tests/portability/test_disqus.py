@@ -181,3 +181,17 @@ def test_cached_pages_and_counts_are_renewed(articles, django_capture_on_commit_
         run()
     assert "Zoë" in client.get(url).content.decode()
     assert Article.objects.get(pk=articles["strike"].pk).comment_count == 5
+
+
+def test_bodies_rendered_in_a_second_process_match(articles, monkeypatch):
+    """Large files render bodies in a spawned worker: the same sanitiser, the same HTML."""
+    from comments.rendering import render_comment_markdown
+    from portability.importers import core
+
+    monkeypatch.setattr(core._Renderer, "BATCH", 2)
+    monkeypatch.setattr(core.os, "cpu_count", lambda: 2)
+    run()
+    comments = Comment.objects.all()
+    assert comments.count() == 8
+    for comment in comments:
+        assert comment.body_html == render_comment_markdown(comment.body)

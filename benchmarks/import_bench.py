@@ -136,6 +136,11 @@ def main() -> None:
         )
         print(f"CPU time of this process: {cpu:.1f} s (the rest of the wall time: other processes)")
         print(f"peak memory (max RSS): {peak:.0f} MB (before the import: {before:.0f} MB)")
+        child = resource.getrusage(resource.RUSAGE_CHILDREN)
+        print(
+            f"rendering worker: {child.ru_utime + child.ru_stime:.1f} s CPU, "
+            f"peak memory {child.ru_maxrss / 1024:.0f} MB"
+        )
 
 
 if __name__ == "__main__":

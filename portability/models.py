@@ -99,7 +99,10 @@ class ImportRun(models.Model):
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
 
-    file = models.FileField(upload_to="imports/%Y/%m/", help_text="The export file to import.")
+    file = models.FileField(
+        upload_to="imports/%Y/%m/",
+        help_text="The export file to import. It is deleted once imported (it holds addresses).",
+    )
     format = models.CharField(max_length=20, choices=Format.choices)
     url_map = models.FileField(
         upload_to="imports/%Y/%m/",

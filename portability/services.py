@@ -108,7 +108,11 @@ def import_run_execute(*, run: ImportRun) -> ImportRun:
         run.progress = report.threads
         run.report = {**report.as_dict(), "lines": report.lines()}
     run.finished_at = timezone.now()
-    run.save(update_fields=["state", "progress", "report", "finished_at"])
+    # The upload holds other people's addresses: once imported it is not kept.
+    for upload in (run.file, run.url_map):
+        if upload:
+            upload.delete(save=False)
+    run.save(update_fields=["state", "progress", "report", "finished_at", "file", "url_map"])
     return run
 
 

@@ -97,7 +97,7 @@ class SourceThread:
 class SourceComment:
     id: str
     thread: str
-    body: str  # Markdown
+    body: str  # Markdown (or HTML, with is_html: converted by the import)
     created_at: dt.datetime
     parent: str = ""
     author: str = ""  # a SourceAuthor key; empty: no author known
@@ -109,6 +109,7 @@ class SourceComment:
     is_pinned: bool = False
     revisions: tuple[tuple[str, dt.datetime], ...] = ()
     record: str = ""  # where in the file, for messages
+    is_html: bool = False
     body_html: str | None = None  # set by the import, not the reader
 
 
@@ -212,20 +213,23 @@ class _Renderer:
         if self.pool is None:
             yield self._inline(batch)
             return
-        self.pending.append((batch, self.pool.submit(render_bodies, [c.body for c in batch])))
+        work = [(c.body, c.is_html) for c in batch]
+        self.pending.append((batch, self.pool.submit(render_bodies, work)))
         while len(self.pending) > self.AHEAD:
             yield self._collect()
 
-    def _inline(self, batch: list[SourceComment]) -> list[SourceComment]:
-        for comment, html in zip(batch, render_bodies([c.body for c in batch]), strict=True):
-            comment.body_html = html
+    @staticmethod
+    def _apply(batch: list[SourceComment], rendered: list[tuple[str, str]]) -> list:
+        for comment, (body, html) in zip(batch, rendered, strict=True):
+            comment.body, comment.body_html, comment.is_html = body, html, False
         return batch
+
+    def _inline(self, batch: list[SourceComment]) -> list[SourceComment]:
+        return self._apply(batch, render_bodies([(c.body, c.is_html) for c in batch]))
 
     def _collect(self) -> list[SourceComment]:
         batch, future = self.pending.popleft()
-        for comment, html in zip(batch, future.result(), strict=True):
-            comment.body_html = html
-        return batch
+        return self._apply(batch, future.result())
 
     def drain(self) -> Iterator[list[SourceComment]]:
         while self.pending:

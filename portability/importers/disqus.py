@@ -13,7 +13,6 @@ from pathlib import Path
 from comments.models import Comment
 
 from .core import ImportFileError, Record, SourceAuthor, SourceComment, SourceThread
-from .html import html_to_markdown
 from .xmlutil import boolean, parse_date, stream, text
 
 NS = "http://disqus.com"
@@ -85,7 +84,8 @@ def _post(element, number: int) -> Iterator[Record]:
         id=post_id,
         thread=thread.get(DSQ_ID),
         parent=parent.get(DSQ_ID, "") if parent is not None else "",
-        body=html_to_markdown(text(element, "d:message", N)),
+        body=text(element, "d:message", N),
+        is_html=True,
         created_at=parse_date(created, where=where),
         author=key,
         status=status,

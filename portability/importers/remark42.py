@@ -17,7 +17,6 @@ from pathlib import Path
 from comments.models import Comment
 
 from .core import ImportFileError, Record, SourceAuthor, SourceComment, SourceThread, WrongFormat
-from .html import html_to_markdown
 from .xmlutil import parse_date
 
 
@@ -68,7 +67,8 @@ def _comment(row: dict, where: str, threads: set[str]) -> Iterator[Record]:
     if key:
         yield SourceAuthor(key=key, name=user.get("name", ""))
     body = row.get("orig")
-    body = body.strip() if isinstance(body, str) and body.strip() else html_to_markdown(row["text"])
+    is_html = not (isinstance(body, str) and body.strip())
+    body = row["text"] if is_html else body.strip()
     edit = row.get("edit") or {}
     votes = row.get("score", 0)
     yield SourceComment(
@@ -76,6 +76,7 @@ def _comment(row: dict, where: str, threads: set[str]) -> Iterator[Record]:
         thread=url,
         parent=row.get("pid", ""),
         body=body,
+        is_html=is_html,
         created_at=parse_date(row["time"], where=where),
         edited_at=parse_date(edit["time"], where=where) if edit.get("time") else None,
         author=key,

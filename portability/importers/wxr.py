@@ -13,6 +13,7 @@ from pathlib import Path
 
 from comments.models import Comment
 
+from ..html import html_to_markdown
 from .core import (
     ImportFileError,
     Record,
@@ -23,7 +24,6 @@ from .core import (
     SourceThread,
     WrongFormat,
 )
-from .html import html_to_markdown
 from .xmlutil import parse_date, stream, text
 
 WP_VERSIONS = ("1.2", "1.1", "1.0")
@@ -139,7 +139,8 @@ def _comment(element, post_id: str, item_where: str, ns: dict) -> Iterator[Recor
         id=comment_id,
         thread=post_id,
         parent="" if parent in {"", "0"} else parent,
-        body=html_to_markdown(text(element, "wp:comment_content", ns)),
+        body=text(element, "wp:comment_content", ns),
+        is_html=True,
         created_at=parse_date(date, where=where),
         author=key,
         status=APPROVED[approved],

@@ -80,3 +80,14 @@ def test_moderators_cannot_import_or_export(client, moderator):
     assert client.get(reverse("admin:portability_importrun_add")).status_code == 403
     export = reverse("admin:portability_importrun_export", args=["jsonl"])
     assert client.get(export).status_code == 403
+
+
+def test_upload_is_deleted_once_imported(editor_client, run_tasks, settings):
+    upload(editor_client)
+    run = ImportRun.objects.get()
+    stored = Path(run.file.path)
+    assert stored.exists()
+    run_tasks()
+    run.refresh_from_db()
+    assert not stored.exists()
+    assert not run.file

@@ -406,10 +406,6 @@ class _Rollback(Exception):
     pass
 
 
-class _ThreadFailed(Exception):
-    pass
-
-
 @dataclass(slots=True)
 class _Node:
     """A comment on the site, as a reply to it needs to know it."""
@@ -479,11 +475,6 @@ class Importer:
                     raise _Rollback
         except _Rollback:
             pass
-        except _ThreadFailed as exc:
-            report.threads_failed += 1
-            report.comments_failed += len(comments)
-            report.error(f"thread {thread.id} ({thread.url or thread.title}): {exc}")
-            return
         except Exception as exc:  # a database constraint, a bad value: this thread only
             logger.exception("import of thread %s failed", thread.id)
             report.threads_failed += 1

@@ -33,6 +33,7 @@ class _Converter(HTMLParser):
         self.link_text: list[str] = []
         self.prefix = ""
         self.last_item = False
+        self.code: list[str] | None = None  # an inline code span being read
 
     # -- blocks --------------------------------------------------------------------------
     def _flush(self) -> None:
@@ -87,7 +88,7 @@ class _Converter(HTMLParser):
         elif tag in {"strong", "b"}:
             self.line.append("**")
         elif tag == "code" and not self.pre:
-            self.line.append("`")
+            self.code = []
         elif tag == "a":
             href = dict(attrs).get("href") or ""
             if href.lower().startswith(("http://", "https://", "mailto:")):
@@ -112,8 +113,8 @@ class _Converter(HTMLParser):
             self.line.append("*")
         elif tag in {"strong", "b"}:
             self.line.append("**")
-        elif tag == "code" and not self.pre:
-            self.line.append("`")
+        elif tag == "code" and self.code is not None:
+            self._code_span()
         elif tag == "a" and self.link is not None:
             text = "".join(self.link_text).strip() or self.link
             href = self.link.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
@@ -123,11 +124,25 @@ class _Converter(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.dropping:
             return
+        if self.code is not None:
+            self.code.append(_SPACES.sub(" ", data))
+            return
         text = data.replace("```", "` ` `") if self.pre else escape_inline(_SPACES.sub(" ", data))
         if self.link is not None:
             self.link_text.append(text)
         else:
             self.line.append(text)
+
+    def _code_span(self) -> None:
+        """Code is literal: no escapes inside, and a fence longer than any backticks in it."""
+        text, self.code = "".join(self.code or []), None
+        if not text.strip():
+            return
+        longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+        fence = "`" * (longest + 1)
+        pad = " " if text.startswith("`") or text.endswith("`") else ""
+        span = f"{fence}{pad}{text}{pad}{fence}"
+        (self.link_text if self.link is not None else self.line).append(span)
 
     def result(self) -> str:
         self._flush()

@@ -85,3 +85,29 @@ def test_claim_page_needs_sign_in(client):
     response = client.get(reverse("portability:claim"))
     assert response.status_code == 302
     assert "login" in response["Location"]
+
+
+def test_claim_page_queries_do_not_grow_with_identities(client, django_assert_num_queries):
+    """Stops an N+1 on each identity's comment count."""
+    reader = UserFactory(email="many@example.net")
+    client.force_login(reader)
+
+    def add_identity(n: int) -> None:
+        placeholder = UserFactory(is_active=False)
+        ImportedIdentity.objects.create(
+            source="disqus", key=f"k{n}", name=f"Name {n}", email=reader.email, user=placeholder
+        )
+
+    add_identity(0)
+    url = reverse("portability:claim")
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for n in range(1, 5):
+        add_identity(n)
+    with django_assert_num_queries(len(one.captured_queries)):
+        page = client.get(url).content.decode()
+    assert page.count('name="identity"') == 5

@@ -36,6 +36,9 @@ def read(path: Path, *, site_url: str = "") -> Iterator[Record]:
         raise WrongFormat("this is not an Isso database: not an SQLite file")
     db = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
     try:
+        # An uploaded database is data, not code: its schema's functions are not trusted.
+        db.execute("PRAGMA trusted_schema = OFF")
+        db.execute("PRAGMA query_only = ON")
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if not {"threads", "comments"} <= tables:
             raise WrongFormat("this is not an Isso database: no threads and comments tables")

@@ -19,6 +19,19 @@ from comments.models import Comment
 from .core import ImportFileError, Record, SourceAuthor, SourceComment, SourceThread, WrongFormat
 from .xmlutil import parse_date
 
+# One record a line: a line longer than this is refused rather than read into memory whole
+# (a small gzip file can unpack to one enormous line).
+MAX_LINE = 64 * 2**20
+
+
+def _lines(file) -> Iterator[str]:
+    number = 0
+    while line := file.readline(MAX_LINE + 1):
+        number += 1
+        if len(line) > MAX_LINE:
+            raise ImportFileError(f"line {number}: longer than {MAX_LINE // 2**20} MB")
+        yield line
+
 
 def sniff(path: Path) -> bool:
     with open(path, "rb") as file:
@@ -31,7 +44,7 @@ def read(path: Path, *, site_url: str = "") -> Iterator[Record]:
     threads: set[str] = set()
     try:
         with gzip.open(path, "rt", encoding="utf-8") as file:
-            for number, line in enumerate(file, start=1):
+            for number, line in enumerate(_lines(file), start=1):
                 if not line.strip():
                     continue
                 where = f"line {number}"

@@ -176,3 +176,13 @@ def test_jsonl_malformed_names_the_line(strike):
 def test_jsonl_refuses_commento(strike):
     with pytest.raises(WrongFormat, match="It looks like a Commento JSON"):
         comments_import(path=FIXTURES / "commento.json", format="jsonl")
+
+
+def test_remark42_refuses_an_enormous_line(strike, tmp_path, monkeypatch):
+    from portability.importers import remark42
+
+    monkeypatch.setattr(remark42, "MAX_LINE", 2_000)
+    path = tmp_path / "bomb.gz"
+    path.write_bytes(gzip.compress(b'{"version":1,"users":[],"posts":[]}\n' + b"x" * 10_000))
+    with pytest.raises(ImportFileError, match=r"^line 2: longer than"):
+        comments_import(path=path, format="remark42")

@@ -154,6 +154,10 @@ def test_one_failing_thread_rolls_back_alone(articles, monkeypatch):
         return original(self, spool, article, comments)
 
     monkeypatch.setattr(core.Importer, "_comments", failing)
+    with pytest.raises(CommandError, match="1 threads failed"):
+        call_command("import_comments", str(FIXTURES / "disqus.xml"), "--format=disqus")
+    Comment.objects.all().delete()
+    ImportedRecord.objects.all().delete()
     report = run()
     assert report.threads_failed == 1
     assert "disk on fire" in report.errors[0]

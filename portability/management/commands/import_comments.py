@@ -44,3 +44,6 @@ class Command(BaseCommand):
             self.stdout.write(style(line) if style else line)
         if report.warnings and verbosity < 2:
             self.stdout.write(f"{len(report.warnings)} warnings (-v 2 lists them).")
+        if report.threads_failed:
+            # The others are in; a script running this should still notice.
+            raise CommandError(f"{report.threads_failed} threads failed (see above)")

@@ -6,7 +6,7 @@ import tempfile
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponseRedirect
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -54,6 +54,7 @@ class ImportRunAdmin(admin.ModelAdmin):
         "finished_at",
     ]
     change_list_template = "admin/portability/importrun/change_list.html"
+    view_on_site = False  # its address is this admin page
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -95,6 +96,11 @@ class ImportRunAdmin(admin.ModelAdmin):
             created_by=request.user,
         )
         obj.pk = run.pk
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """To the run's own page, where its progress and report appear."""
+        self.message_user(request, "Uploaded: the task worker imports it; this page shows how.")
+        return HttpResponseRedirect(obj.get_absolute_url())
 
     def get_urls(self):
         opts = self.model._meta

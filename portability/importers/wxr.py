@@ -79,7 +79,7 @@ def _item(item, number: int, ns: dict, site_url: str) -> Iterator[Record]:
     post_type = text(item, "wp:post_type", ns) or "post"
     status = text(item, "wp:status", ns) or "publish"
     if post_type != "post" or status in {"trash", "auto-draft", "inherit"}:
-        yield Skipped(where, f"a {post_type} ({status}), not a post: not imported")
+        yield Skipped(where, f"not a post (type {post_type}, status {status}): not imported")
         return
     title = text(item, "title")
     if not title:

@@ -53,3 +53,34 @@ def test_imported_wordpress_site_reads_as_before(imported, page: Page, output_pa
     response = page.goto(imported.url + "/articles/ferry-fares/")
     assert response.status == 404
     assert dialogs == []
+
+
+def test_editor_uploads_an_export_and_reads_the_report(
+    live_server, page: Page, run_tasks, output_path, settings, tmp_path
+):
+    """The admin's upload runs in the task worker; the run's page shows the report."""
+    from django.test import Client
+
+    from newsroom.roles import EDITORS
+    from tests.admin.conftest import staff_in
+
+    settings.MEDIA_ROOT = tmp_path
+    editor = staff_in(EDITORS, email="editor@example.com")
+    client = Client()
+    client.force_login(editor)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.goto(live_server.url + "/admin/portability/importrun/add/")
+    page.get_by_label("File").set_input_files(str(WXR))
+    page.get_by_label("Format").select_option("wxr")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("Waiting for the task worker.")).to_be_visible()
+
+    run_tasks()
+    page.reload()
+    expect(page.get_by_text("Articles created: 2")).to_be_visible()
+    expect(page.get_by_text("Comments created: 5")).to_be_visible()
+    page.screenshot(path=output_path("run.png"), full_page=True)
+    page.goto(live_server.url + "/articles/lighthouse-keepers-return/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)

@@ -517,6 +517,17 @@ class Importer:
         )
         if known is not None and known.article is not None:
             return known.article, False
+        # The site already has this story (moved by hand, or from seeds): its comments join
+        # it, and the editor's version of the text is left alone.
+        existing = Article.objects.filter(slug=post.slug).first() if post.slug else None
+        if existing is not None:
+            ImportedRecord.objects.create(
+                source=self.source,
+                kind=ImportedRecord.Kind.ARTICLE,
+                source_id=post.id,
+                article=existing,
+            )
+            return existing, False
         parsed = ParsedArticle(
             name=f"{self.source}:{post.id}",
             title=post.title,
@@ -524,7 +535,7 @@ class Importer:
             summary=post.summary,
             tags=post.tags,
             published_at=post.published_at,
-            slug=post.slug if not Article.objects.filter(slug=post.slug).exists() else "",
+            slug=post.slug,
         )
         _, article = article_import(parsed=parsed)
         if not post.is_published:

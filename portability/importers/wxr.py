@@ -1,15 +1,20 @@
 """WordPress eXtended RSS (WXR 1.2, Tools > Export): an RSS 2.0 <channel> whose <item>s carry
 `wp:` fields; each post holds its own comments, so threads stream one item at a time.
 
-Quirks: content is HTML with paragraphs as blank lines (wpautop), kept in
-`content:encoded`; `wp:post_date_gmt` is "0000-00-00 00:00:00" for drafts (the local date is
-used then); categories and tags are both <category> elements, told apart by `domain`;
-`wp:comment_approved` is "1", "0", "spam" or "trash"; pingbacks and trackbacks are comments by
-type (not imported: they are links, not discussion); attachments and menu items are items too.
+Quirks: `wp:post_name` (the slug) is percent-encoded when it is not ASCII; content is HTML
+with paragraphs as blank lines (wpautop), kept in `content:encoded`; `wp:post_date_gmt` is
+"0000-00-00 00:00:00" for drafts (the local date is used then); categories and tags are both
+<category> elements, told apart by `domain`; `wp:comment_approved` is "1", "0", "spam" or
+"trash"; pingbacks and trackbacks are comments by type (not imported: they are links, not
+discussion); attachments and menu items are items too. A post whose slug the site already has
+joins that article: its comments come, the site's text stays.
 """
 
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote
+
+from django.utils.text import slugify
 
 from comments.models import Comment
 
@@ -98,7 +103,8 @@ def _item(item, number: int, ns: dict, site_url: str) -> Iterator[Record]:
     link = text(item, "link")
     if link.startswith("/") and site_url:
         link = site_url.rstrip("/") + link
-    slug = text(item, "wp:post_name", ns)
+    # WordPress keeps non-ASCII slugs percent-encoded ("%e6%b8%af"); ours are ASCII.
+    slug = slugify(unquote(text(item, "wp:post_name", ns)))[:100].strip("-")
     article = SourceArticle(
         id=post_id,
         title=title,

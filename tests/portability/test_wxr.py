@@ -175,3 +175,28 @@ def test_future_post_is_scheduled(tmp_path):
     article = Article.objects.get(slug="lighthouse-keepers-return")
     assert article.status == Article.Status.PUBLISHED
     assert not article.is_published
+
+
+def test_post_whose_article_exists_brings_only_its_comments():
+    from tests.factories import ArticleFactory
+
+    existing = ArticleFactory(slug="lighthouse-keepers-return", title="Keepers (our version)")
+    report = run()
+    assert report.articles_created == 1  # only the draft
+    existing.refresh_from_db()
+    assert existing.title == "Keepers (our version)"
+    assert existing.comments.count() == 5
+    assert not Article.objects.filter(slug__startswith="lighthouse-keepers-return-").exists()
+
+
+def test_percent_encoded_slug(tmp_path):
+    text = (FIXTURES / "wxr.xml").read_text()
+    text = text.replace("[lighthouse-keepers-return]", "[%e6%b8%af-harbour-%c3%b8rn]")
+    path = tmp_path / "encoded.xml"
+    path.write_text(text)
+    report = run(path)
+    assert report.threads_failed == 0
+    assert (
+        Article.objects.filter(slug="harbour-rn").exists()
+        or Article.objects.filter(slug="harbour-orn").exists()
+    )

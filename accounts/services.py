@@ -60,7 +60,7 @@ def _plain(value: Any) -> Any:
 
 
 # The apps whose rows about a reader the export finds by their relations to the user.
-EXPORTED_APPS = ("comments", "notices")
+EXPORTED_APPS = ("comments", "notices", "portability")
 # Exported on their own terms (user_export_data): a reader's mutes name whom they muted, and
 # nobody learns who muted them.
 NOT_FOUND_BY_RELATION = {("comments", "mute")}

@@ -88,11 +88,14 @@ def _named(model, names: Iterable[str]) -> list:
     return objects
 
 
-def article_import(*, parsed: ParsedArticle, force: bool = False) -> tuple[Outcome, Article]:
+def article_import(
+    *, parsed: ParsedArticle, force: bool = False, status: str = Article.Status.PUBLISHED
+) -> tuple[Outcome, Article]:
     """Create or update the article for one parsed seed; safe to run any number of times.
 
     An article an editor changed since its last import is left alone unless `force` is set.
     A seed without a date is published at its first import and never re-dated later.
+    `status` is a new article's (an existing one keeps its own).
     """
     authors = _authors_named(parsed.authors)
     if authors:  # named by slug or in any case, stored (and compared) as their bylines read
@@ -108,7 +111,7 @@ def article_import(*, parsed: ParsedArticle, force: bool = False) -> tuple[Outco
             return Outcome.SKIPPED, article
         outcome = Outcome.UPDATED
     else:
-        article = Article(seed_file=parsed.name, status=Article.Status.PUBLISHED)
+        article = Article(seed_file=parsed.name, status=status)
         outcome = Outcome.CREATED
 
     article.title = parsed.title

@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     # Signed HTTP callbacks to other systems when comments, notices and articles change
     # (issue 16). Before newsroom, whose roles name its permissions.
     "webhooks",
+    # Import comments and articles from other systems, and export them (issue 16). Before
+    # newsroom, whose roles name its permissions.
+    "portability",
     # Article revision history (who, when, restore, recover deleted) for the newsroom admin.
     "reversion",
     # Editors and Moderators roles, make_editor, the admin dashboard.

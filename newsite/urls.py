@@ -22,6 +22,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("comments/", include("comments.urls")),
     path("notices/", include("notices.urls")),
+    path("import/", include("portability.urls")),
     path("", include("articles.urls")),
     path("", include("discovery.urls")),
 ]

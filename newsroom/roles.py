@@ -57,6 +57,11 @@ ROLES: dict[str, tuple[str, ...]] = {
         # Webhooks: endpoints (URL, events, secret) and their delivery log, which is read-only.
         *(f"webhooks.{verb}_endpoint" for verb in _CRUD),
         "webhooks.view_delivery",
+        # Imports and exports of the discussion (issue 16).
+        "portability.add_importrun",
+        "portability.view_importrun",
+        "portability.export_comments",
+        "portability.view_importedidentity",
     ),
     MODERATORS: (*MODERATION, *NOTICES),
 }

@@ -5,6 +5,7 @@ from django.core.management import call_command
 from articles.models import Article, Source, Tag
 from comments.mutes import mute_create
 from comments.services import comment_create
+from portability.models import ImportedIdentity
 from tests.factories import UserFactory, relaxed_moderation
 
 READER_PASSWORD = "correct horse battery"
@@ -28,6 +29,11 @@ def build_site():
     troll = UserFactory(display_name="Troll")
     comment_create(article=article, author=troll, body="Muted for Ada.")
     mute_create(user=reader, muted=troll)
+    # Comments imported from an earlier system under the reader's address: the claim page.
+    placeholder = UserFactory(display_name="Ada (2019)", is_active=False)
+    ImportedIdentity.objects.create(
+        source="disqus", key=reader.email, name="Ada", email=reader.email, user=placeholder
+    )
     return article, reader
 
 
@@ -53,4 +59,5 @@ def reader_paths(article) -> list[str]:
         "/accounts/profile/",
         "/accounts/email/",
         "/accounts/password/change/",
+        "/import/claim/",
     ]

@@ -125,7 +125,7 @@ def test_editor_has_no_account_or_site_permissions(editor):
     forbidden = [
         p
         for p in editor.get_all_permissions()
-        if not p.startswith(("articles.", "comments.", "notices.", "webhooks."))
+        if not p.startswith(("articles.", "comments.", "notices.", "webhooks.", "portability."))
     ]
     assert forbidden == []
     assert not editor.has_perm("accounts.change_user")

@@ -1,0 +1,25 @@
+"""A reader who verifies an address that imported comments were written under is told they
+can claim them (the claim itself is a deliberate step on the claim page)."""
+
+from allauth.account.signals import email_confirmed
+from django.contrib import messages
+from django.dispatch import receiver
+from django.urls import reverse
+
+from .models import ImportedIdentity
+
+
+@receiver(email_confirmed)
+def offer_claim(request, email_address, **kwargs) -> None:
+    if request is None:
+        return
+    if (
+        ImportedIdentity.objects.filter(email__iexact=email_address.email, claimed_at__isnull=True)
+        .exclude(email="")
+        .exists()
+    ):
+        messages.info(
+            request,
+            "Comments you wrote before this site moved here were imported under this address. "
+            f"You can claim them: {request.build_absolute_uri(reverse('portability:claim'))}",
+        )

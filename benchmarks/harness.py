@@ -92,6 +92,19 @@ def scratch_database(database_url: str | None) -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def in_process_settings(database_url: str) -> None:
+    """Production settings for Django run inside this process (the profiler, the import bench)
+    on a scratch database."""
+    os.environ.update(
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="newsite.settings",
+        DJANGO_DEBUG="",
+        DJANGO_SECRET_KEY="bench-" + uuid.uuid4().hex * 2,
+        DJANGO_ALLOWED_HOSTS="testserver",
+        DJANGO_LOG_LEVEL="ERROR",
+    )
+
+
 def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

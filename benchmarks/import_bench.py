@@ -17,11 +17,10 @@ import re
 import resource
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from .harness import scratch_database
+from .harness import in_process_settings, scratch_database
 
 HEAD = (
     '<?xml version="1.0" encoding="utf-8"?>\n<disqus xmlns="http://disqus.com" '
@@ -86,14 +85,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with scratch_database(os.environ.get("DATABASE_URL")) as database_url:
-        os.environ.update(
-            DATABASE_URL=database_url,
-            DJANGO_SETTINGS_MODULE="newsite.settings",
-            DJANGO_DEBUG="",
-            DJANGO_SECRET_KEY="bench-" + uuid.uuid4().hex * 2,
-            DJANGO_ALLOWED_HOSTS="testserver",
-            DJANGO_LOG_LEVEL="ERROR",
-        )
+        in_process_settings(database_url)
         import django
 
         django.setup()

@@ -21,7 +21,7 @@ import time
 import uuid
 from urllib.parse import urlencode
 
-from .harness import scratch_database
+from .harness import in_process_settings, scratch_database
 
 
 def main() -> None:
@@ -36,14 +36,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with scratch_database(os.environ.get("DATABASE_URL")) as database_url:
-        os.environ.update(
-            DATABASE_URL=database_url,
-            DJANGO_SETTINGS_MODULE="newsite.settings",
-            DJANGO_DEBUG="",
-            DJANGO_SECRET_KEY="profile-" + uuid.uuid4().hex * 2,
-            DJANGO_ALLOWED_HOSTS="testserver",
-            DJANGO_LOG_LEVEL="ERROR",
-        )
+        in_process_settings(database_url)
         profile(args)
 
 

@@ -86,6 +86,18 @@ def image_alt(article) -> str:
     return f"{article.title} · {settings.SITE_NAME}"
 
 
+def bylines(article) -> list[dict[str, Any]]:
+    """The article's authors as schema.org people, with their pages (stored on the row)."""
+    return [
+        {
+            "@type": "Person",
+            "name": byline["name"],
+            "url": absolute_url(reverse("articles:author", kwargs={"slug": byline["slug"]})),
+        }
+        for byline in article.bylines
+    ]
+
+
 def publisher() -> dict[str, Any]:
     return {
         "@type": "Organization",
@@ -126,7 +138,7 @@ def json_ld(article, *, comments: list) -> dict[str, Any]:
         "dateModified": modified_at(article),
         "keywords": [tag.name for tag in article.tags.all()],
         "publisher": publisher(),
-        "author": publisher(),
+        "author": bylines(article) or publisher(),
         "isAccessibleForFree": True,
         "commentCount": article.comment_count,
     }

@@ -1,4 +1,5 @@
-"""sitemap.xml: published articles (lastmod = updated_at), and tags and sources that have any."""
+"""sitemap.xml: published articles (lastmod = updated_at), and the tags, sources and authors
+that have any."""
 
 from urllib.parse import urlsplit
 
@@ -7,7 +8,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, Q
 from django.urls import reverse
 
-from articles.models import Article, Source, Tag
+from articles.models import Article, Author, Source, Tag
 
 
 class CanonicalSitemap(Sitemap):
@@ -61,9 +62,14 @@ class SourceSitemap(_WithPublishedArticles):
     model = Source
 
 
+class AuthorSitemap(_WithPublishedArticles):
+    model = Author
+
+
 SITEMAPS = {
     "home": HomeSitemap,
     "articles": ArticleSitemap,
     "tags": TagSitemap,
     "sources": SourceSitemap,
+    "authors": AuthorSitemap,
 }

@@ -81,6 +81,26 @@ def test_json_ld_news_article(client, article):
     assert data["sourceOrganization"] == [{"@type": "Organization", "name": "Reuters"}]
 
 
+def test_json_ld_names_the_byline_or_else_the_newsroom(
+    client, article, django_capture_on_commit_callbacks
+):
+    from articles.services import article_set_authors
+    from tests.factories import AuthorFactory
+
+    assert json.loads(_head(client, article).json_ld[0])["author"]["@type"] == "Organization"
+    jane = AuthorFactory(name="Jane Doe", slug="jane-doe")
+    with django_capture_on_commit_callbacks(execute=True):  # renews the kept head
+        article_set_authors(article=article, authors=[jane, AuthorFactory(name="Kenji Sato")])
+    article.refresh_from_db()
+    data = json.loads(_head(client, article).json_ld[0])
+    assert data["author"][0] == {
+        "@type": "Person",
+        "name": "Jane Doe",
+        "url": "https://news.example/authors/jane-doe/",
+    }
+    assert [person["name"] for person in data["author"]] == ["Jane Doe", "Kenji Sato"]
+
+
 def test_json_ld_cannot_be_closed_by_a_title(client):
     article = ArticleFactory(title='Evil </script><script>alert("x")</script> <!-- & more')
     html = client.get(article.get_absolute_url()).content.decode()

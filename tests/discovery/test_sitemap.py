@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import ArticleFactory, SourceFactory, TagFactory
+from articles.services import article_set_authors
+from tests.factories import ArticleFactory, AuthorFactory, SourceFactory, TagFactory
 
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -17,7 +18,10 @@ def sitemap(client, db):
     draft_only = TagFactory(name="Drafts", slug="drafts")
     reuters = SourceFactory(name="Reuters", slug="reuters")
     article = ArticleFactory(slug="live", tags=[tech], sources=[reuters])
-    ArticleFactory(slug="draft", status="draft", tags=[draft_only])
+    article_set_authors(article=article, authors=[AuthorFactory(slug="jane-doe")])
+    AuthorFactory(slug="no-articles-yet")
+    draft = ArticleFactory(slug="draft", status="draft", tags=[draft_only])
+    article_set_authors(article=draft, authors=[AuthorFactory(slug="drafts-only")])
     ArticleFactory(slug="later", published_at=timezone.now() + timedelta(days=1))
     response = client.get(reverse("discovery:sitemap"))
     assert response.status_code == 200
@@ -36,6 +40,7 @@ def test_sitemap_lists_published_articles_tags_and_sources(sitemap):
         "https://news.example/articles/live/",
         "https://news.example/tags/tech/",
         "https://news.example/sources/reuters/",
+        "https://news.example/authors/jane-doe/",
     }
 
 
@@ -50,12 +55,12 @@ def test_sitemap_lastmod_is_the_article_update_time(sitemap):
 def test_sitemap_query_count_does_not_grow(client, db, django_assert_max_num_queries):
     """Stops a query per tag or source for its lastmod: one annotated query each.
 
-    Seven in all: the Sites row, then a count and a page for articles, tags and sources.
+    Nine in all: the Sites row, then a count and a page for articles, tags, sources and authors.
     """
     tags = [TagFactory() for _ in range(10)]
     for tag in tags:
         ArticleFactory(tags=[tag], sources=[SourceFactory()])
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(9):
         assert client.get(reverse("discovery:sitemap")).status_code == 200
 
 

@@ -5,8 +5,8 @@ Markdown the reader typed), `user` {`id`, `name`}, `locator` {`site`, `url`}, `t
 `score`, `pin`, `delete`, `imported`, `title`.
 
 Quirks: no e-mail addresses (users are known by provider ids like `github_…`), so imported
-authors can be claimed only by an editor; `delete` comments have their text erased already;
-threads are known only by URL.
+authors cannot be claimed (claiming matches a verified address); `delete` comments have their
+text erased already; threads are known only by URL.
 """
 
 import gzip

@@ -3,20 +3,13 @@ from django import forms
 from .models import CommentReport
 
 
-class CommentForm(forms.Form):
-    """Body plus the hidden fields that make posting safe to repeat.
+class RepeatSafeForm(forms.Form):
+    """The hidden fields of a public form that is safe to submit twice (comments, notices).
 
     `client_token` is minted when the form is drawn, so a double click or a re-POST of the same
-    form maps to one comment; `website` is a honeypot that people never see or fill in.
+    form makes one record; `website` is a honeypot that people never see or fill in.
     """
 
-    body = forms.CharField(
-        label="Your comment",
-        strip=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Please write something before posting."},
-    )
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     client_token = forms.RegexField(
         regex=r"^[A-Za-z0-9-]{0,64}$", required=False, widget=forms.HiddenInput
     )
@@ -25,6 +18,18 @@ class CommentForm(forms.Form):
         label="Leave this field empty",
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
+
+
+class CommentForm(RepeatSafeForm):
+    """A comment's body (and the comment it answers), with the repeat-safe hidden fields."""
+
+    body = forms.CharField(
+        label="Your comment",
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Please write something before posting."},
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, form_id: str = "new", **kwargs) -> None:
         kwargs.setdefault("auto_id", f"id_{form_id}_%s")

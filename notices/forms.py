@@ -1,14 +1,13 @@
 from django import forms
 
+from comments.forms import RepeatSafeForm
+
 from .models import MAX_EXPLANATION, Appeal, Notice
 
 
-class NoticeForm(forms.Form):
-    """A notice of illegal content (DSA article 16): what, where, why, and who sends it.
-
-    `client_token` is minted when the form is drawn, so a double submit makes one notice;
-    `website` is a honeypot that people never see or fill in.
-    """
+class NoticeForm(RepeatSafeForm):
+    """A notice of illegal content (DSA article 16): what, where, why, and who sends it, with
+    the repeat-safe hidden fields (one notice per drawn form, and a honeypot)."""
 
     location_url = forms.URLField(
         label="Address of the comment",
@@ -51,14 +50,6 @@ class NoticeForm(forms.Form):
         error_messages={"required": "Please confirm the notice is made in good faith."},
     )
     comment = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    client_token = forms.RegexField(
-        regex=r"^[A-Za-z0-9-]{0,64}$", required=False, widget=forms.HiddenInput
-    )
-    website = forms.CharField(
-        required=False,
-        label="Leave this field empty",
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
 
 
 class AppealForm(forms.Form):

@@ -1,5 +1,6 @@
 """Comment Markdown: the site's renderer with a narrower allowlist than articles get."""
 
+import functools
 import re
 from html.parser import HTMLParser
 
@@ -10,6 +11,9 @@ COMMENT_TAGS = frozenset({"p", "br", "em", "strong", "a", "blockquote", "code", 
 COMMENT_LINK_REL = "nofollow ugc noopener"
 
 
+# A post renders the same text up to three times (the link count, a story's link hold, the
+# save), and every save of a comment renders it again: the result depends on the text alone.
+@functools.lru_cache(maxsize=256)
 def render_comment_markdown(source: str) -> str:
     return render_markdown(source, tags=COMMENT_TAGS, link_rel=COMMENT_LINK_REL)
 

@@ -114,7 +114,8 @@ def public_comments(article: Article):
     )
 
 
-def replies_page(article: Article, number: int) -> dict[str, Any]:
+def _replies_page(article: Article, number: int) -> tuple[dict[str, Any], int]:
+    """A page of the article's public comments as Notes, and how many there are in all."""
     paginator = Paginator(public_comments(article), REPLIES_PAGE_SIZE)
     page = paginator.get_page(number)
     base = replies_url(article)
@@ -128,16 +129,20 @@ def replies_page(article: Article, number: int) -> dict[str, Any]:
         document["next"] = f"{base}?page={page.next_page_number()}"
     if page.has_previous():
         document["prev"] = f"{base}?page={page.previous_page_number()}"
-    return document
+    return document, paginator.count
+
+
+def replies_page(article: Article, number: int) -> dict[str, Any]:
+    return _replies_page(article, number)[0]
 
 
 def replies_collection(article: Article) -> dict[str, Any]:
     """The article's public comments, oldest first, the first page embedded."""
-    first = replies_page(article, 1)
+    first, count = _replies_page(article, 1)
     return {
         "id": replies_url(article),
         "type": "OrderedCollection",
-        "totalItems": public_comments(article).count(),
+        "totalItems": count,
         "first": first,
     }
 

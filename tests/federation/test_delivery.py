@@ -241,7 +241,8 @@ def test_a_slow_server_is_cut_off_and_delays_no_other(remote, other_remote, sett
     run_tasks()
     slow = Delivery.objects.get(inbox__startswith=remote.base)
     fast = Delivery.objects.get(inbox__startswith=other_remote.base)
-    assert slow.state == "pending" and "TimeoutError" in slow.last_error
+    assert slow.state == "pending"
+    assert "TimeoutError" in slow.last_error
     assert fast.state == "sent"
 
 
@@ -258,8 +259,10 @@ def test_deliver_note_sends_a_direct_note_with_a_mention(remote, run_tasks):
     assert request.signature_error is None
     create = request.json()
     note = create["object"]
-    assert create["type"] == "Create" and note["type"] == "Note"
-    assert note["to"] == [alice.actor_id] and note["cc"] == []  # direct: not public
+    assert create["type"] == "Create"
+    assert note["type"] == "Note"
+    assert note["to"] == [alice.actor_id]
+    assert note["cc"] == []
     assert note["tag"] == [{"type": "Mention", "href": alice.actor_id, "name": f"@{alice.handle}"}]
     assert f'href="{alice.url}"' in note["content"]
     assert "private person" in note["content"]
@@ -273,8 +276,10 @@ def test_deliver_note_public_reply_escapes_the_handle(remote, run_tasks):
     run_tasks()
     note = remote.posts()[0].json()["object"]
     assert note["id"] == "https://n.example/c/1"
-    assert note["to"] == [vocab.PUBLIC] and alice.actor_id in note["cc"]
-    assert "<b>" not in note["content"] and "&lt;b&gt;" in note["content"]
+    assert note["to"] == [vocab.PUBLIC]
+    assert alice.actor_id in note["cc"]
+    assert "<b>" not in note["content"]
+    assert "&lt;b&gt;" in note["content"]
 
 
 def test_rotating_the_key_keeps_the_old_one_and_tells_followers(remote, run_tasks):
@@ -282,15 +287,18 @@ def test_rotating_the_key_keeps_the_old_one_and_tells_followers(remote, run_task
     old = SiteActor.current()
     call_command("federation_rotate_key", verbosity=0)
     new = SiteActor.current()
-    assert new.pk != old.pk and new.public_key_pem != old.public_key_pem
+    assert new.pk != old.pk
+    assert new.public_key_pem != old.public_key_pem
     old.refresh_from_db()
-    assert old.is_current is False and old.rotated_at is not None
+    assert old.is_current is False
+    assert old.rotated_at is not None
     remote.public_key_pem = new.public_key_pem  # the follower fetched the new key
     run_tasks()
     (request,) = remote.posts()
     assert request.signature_error is None  # signed with the new key
     update = request.json()
-    assert update["type"] == "Update" and update["object"]["type"] == "Service"
+    assert update["type"] == "Update"
+    assert update["object"]["type"] == "Service"
     assert update["object"]["publicKey"]["publicKeyPem"] == new.public_key_pem
 
 

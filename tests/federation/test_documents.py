@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.urls import reverse
 
 from federation import vocab
 from federation.documents import OUTBOX_PAGE_SIZE

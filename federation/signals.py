@@ -6,13 +6,12 @@
 - a save that hides a visible article (back to draft, or moved to the future), or its deletion,
   queues Delete.
 
-Every receiver only queues a task after the commit; the worker builds the activity and fans it
-out to followers. Raw saves (fixtures) and bulk imports (bulk_create) send nothing.
+Every receiver only queues a task after the commit, and only if the site has followers (one
+query then); the worker builds the activity and fans it out to them. Raw saves (fixtures) and
+bulk imports (bulk_create) send nothing.
 """
 
 from __future__ import annotations
-
-from functools import partial
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
@@ -25,8 +24,17 @@ from articles.models import Article
 UNSHOWN_FIELDS = {"comment_count", "bylines", "seed_digest", "seed_file", "updated_at"}
 
 
-def _queue(task, *args) -> None:
-    transaction.on_commit(partial(task.enqueue, *args), robust=True)
+def _queue(task, *args, run_after=None) -> None:
+    """Queue the task after the commit, if anyone follows the site: a site nobody follows
+    (most development and test databases) queues nothing."""
+
+    def queue() -> None:
+        from .models import Follower
+
+        if Follower.objects.exists():
+            (task.using(run_after=run_after) if run_after else task).enqueue(*args)
+
+    transaction.on_commit(queue, robust=True)
 
 
 @receiver(pre_save, sender=Article, dispatch_uid="federation_article_saving")
@@ -58,14 +66,7 @@ def article_saved(sender, instance: Article, raw: bool = False, **kwargs) -> Non
         _queue(tasks.article_gone, instance.pk, instance.slug)
     elif instance.status == Article.Status.PUBLISHED and instance.published_at != was_scheduled_for:
         when = instance.published_at
-        transaction.on_commit(
-            partial(
-                tasks.publish_scheduled.using(run_after=when).enqueue,
-                instance.pk,
-                when.isoformat(),
-            ),
-            robust=True,
-        )
+        _queue(tasks.publish_scheduled, instance.pk, when.isoformat(), run_after=when)
 
 
 @receiver(post_delete, sender=Article, dispatch_uid="federation_article_deleted")

@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     # Share links, social cards, feeds, sitemap, search, related articles (issue 5).
     "django.contrib.sitemaps",
     "discovery",
+    # The site on the fediverse: actor, WebFinger, NodeInfo, delivery, inbox (issue 17).
+    "federation",
     # Background work (mail, notifications): see TASKS.
     "django_tasks",
     "django_tasks_db",
@@ -370,3 +372,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO", "propagate": True}},
 }
+
+# Federation (federation/, ActivityPub): the site's actor is @FEDERATION_ACTOR_NAME@<host of
+# SITE_URL>. Fetches and deliveries never go to loopback, private, link-local or metadata
+# addresses except to the hosts listed here (tests and a local interop server: 127.0.0.1).
+FEDERATION_ACTOR_NAME = os.environ.get("DJANGO_FEDERATION_ACTOR_NAME", "news")
+FEDERATION_ALLOWED_HOSTS = [host.lower() for host in env_list("DJANGO_FEDERATION_ALLOWED_HOSTS")]
+# Seconds one fetch or delivery may take in all, and the largest answer read.
+FEDERATION_TIMEOUT = float(os.environ.get("DJANGO_FEDERATION_TIMEOUT", "10"))
+FEDERATION_MAX_RESPONSE_BYTES = int(
+    os.environ.get("DJANGO_FEDERATION_MAX_RESPONSE_BYTES", "1000000")
+)

@@ -10,6 +10,7 @@ again and gives every link `rel="nofollow ugc noopener"`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
 
 import nh3
@@ -31,14 +32,14 @@ def _escape(text: str) -> str:
 
 
 class _MarkdownWriter(HTMLParser):
-    def __init__(self, *, dropped_links: frozenset[str]) -> None:
+    def __init__(self, *, is_dropped: Callable[[str, str], bool] | None) -> None:
         super().__init__(convert_charrefs=True)
-        self.dropped_links = dropped_links
+        self.is_dropped = is_dropped
         self.blocks: list[str] = []
         self.line: list[str] = []
-        self.links: list[str | None] = []  # the href of each open <a> (None: drop it)
+        # Each open <a>: its href, where it starts in `line`, and its plain text so far.
+        self.links: list[tuple[str, int, list[str]]] = []
         self.quote = 0
-        self.skip = 0
 
     def _flush(self) -> None:
         text = "".join(self.line).strip()
@@ -51,9 +52,6 @@ class _MarkdownWriter(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
-        if self.skip:
-            self.skip += tag == "a"
-            return
         if tag in _BLOCKS:
             self._flush()
             if tag == "blockquote":
@@ -66,19 +64,13 @@ class _MarkdownWriter(HTMLParser):
             self.line.append(_EMPHASIS[tag])
         elif tag == "code":
             self.line.append("`")
-        elif tag == "a":
+        elif tag == "a" and not self.links:  # nh3 leaves no nested links
             href = attributes.get("href") or ""
-            if href in self.dropped_links:
-                self.skip = 1
-                return
-            self.links.append(href or None)
+            self.links.append((href, len(self.line), []))
             if href:
                 self.line.append("[")
 
     def handle_endtag(self, tag: str) -> None:
-        if self.skip:
-            self.skip -= tag == "a"
-            return
         if tag in _BLOCKS:
             self._flush()
             if tag == "blockquote" and self.quote:
@@ -88,22 +80,25 @@ class _MarkdownWriter(HTMLParser):
         elif tag == "code":
             self.line.append("`")
         elif tag == "a" and self.links:
-            href = self.links.pop()
-            if href:
+            href, start, text = self.links.pop()
+            if self.is_dropped and self.is_dropped(href, "".join(text).strip()):
+                del self.line[start:]
+            elif href:
                 self.line.append(f"](<{href.replace('>', '%3E').replace('<', '%3C')}>)")
 
     def handle_data(self, data: str) -> None:
-        if not self.skip:
-            self.line.append(_escape(" ".join(data.split("\n"))))
+        if self.links:
+            self.links[-1][2].append(data)
+        self.line.append(_escape(" ".join(data.split("\n"))))
 
     def markdown(self) -> str:
         self._flush()
         return "\n\n".join(self.blocks)
 
 
-def note_to_markdown(html: str, *, dropped_links: frozenset[str] = frozenset()) -> str:
-    """Comment Markdown for a Note's `content`. Links whose href is in `dropped_links` vanish
-    with their text (a reply's leading "@news" mention of this site adds nothing here)."""
+def note_to_markdown(html: str, *, is_dropped: Callable[[str, str], bool] | None = None) -> str:
+    """Comment Markdown for a Note's `content`. Links for which `is_dropped(href, text)` is
+    true vanish with their text (a reply's "@news" mention of this site adds nothing here)."""
     cleaned = nh3.clean(
         html or "",
         tags=_KEPT_TAGS,
@@ -113,7 +108,7 @@ def note_to_markdown(html: str, *, dropped_links: frozenset[str] = frozenset()) 
         strip_comments=True,
         link_rel=None,
     )
-    writer = _MarkdownWriter(dropped_links=dropped_links)
+    writer = _MarkdownWriter(is_dropped=is_dropped)
     writer.feed(cleaned)
     writer.close()
     # Tidy the gaps dropped mentions leave ("  Great" → "Great").

@@ -69,12 +69,12 @@ def resolve_target(url: str) -> tuple[Article, Comment | None] | None:
     return None
 
 
-def links_to_this_site() -> frozenset[str]:
-    """A reply's mention of the site's actor, in the spellings servers link it with."""
-    name = settings.FEDERATION_ACTOR_NAME
-    return frozenset(
-        {vocab.actor_id(), vocab.absolute(f"/@{name}"), vocab.absolute(f"/users/{name}")}
-    )
+def mentions_this_site(href: str, text: str) -> bool:
+    """Whether a link in a reply is its mention of the site's actor ("@news", linked to our
+    actor or its profile page), which adds nothing under the article."""
+    name = settings.FEDERATION_ACTOR_NAME.lower()
+    origin = "{0.scheme}://{0.netloc}/".format(urlsplit(settings.SITE_URL))
+    return href.startswith(origin) and text.lower() in {f"@{name}", f"@{vocab.handle()}"}
 
 
 def client_token_for(object_id: str) -> str:
@@ -101,7 +101,7 @@ def note_create(activity: Activity, actor: RemoteActor) -> str:
     if target is None:
         raise Ignored(f"a reply to something else ({note.in_reply_to[:200] or 'nothing'})")
     article, parent = target
-    body = note_to_markdown(note.content, dropped_links=links_to_this_site())
+    body = note_to_markdown(note.content, is_dropped=mentions_this_site)
     author = remote.shadow_user(actor)
     software = remote.server_software(actor)
     with transaction.atomic():
@@ -142,7 +142,7 @@ def note_update(activity: Activity, actor: RemoteActor) -> str:
     if activity.note is None:
         raise Ignored("not a note")
     found = _own_remote_comment(activity.note.id, actor)
-    body = note_to_markdown(activity.note.content, dropped_links=links_to_this_site())
+    body = note_to_markdown(activity.note.content, is_dropped=mentions_this_site)
     comment = comment_edit(
         comment=found.comment, editor=found.comment.author, body=body, email_verified=True
     )

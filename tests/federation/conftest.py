@@ -103,6 +103,7 @@ class RemoteIdentity:
         text = text.replace("https://mastodon.example", self.server.origin)
         text = text.replace("https://blog.example/?author=1", self.actor_id)
         text = text.replace("https://news.example/federation/actor", vocab.actor_id())
+        text = text.replace("https://news.example/@news", vocab.absolute("/@news"))
         if article is not None:
             text = text.replace(
                 "https://news.example/articles/example-story/",

@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     # Import comments and articles from other systems, and export them (issue 16). Before
     # newsroom, whose roles name its permissions.
     "portability",
+    # The site on the fediverse: actor, WebFinger, NodeInfo, delivery, inbox (issue 17).
+    # Before newsroom, whose roles name its permissions.
+    "federation",
     # Article revision history (who, when, restore, recover deleted) for the newsroom admin.
     "reversion",
     # Editors and Moderators roles, make_editor, the admin dashboard.
@@ -87,8 +90,6 @@ INSTALLED_APPS = [
     # Share links, social cards, feeds, sitemap, search, related articles (issue 5).
     "django.contrib.sitemaps",
     "discovery",
-    # The site on the fediverse: actor, WebFinger, NodeInfo, delivery, inbox (issue 17).
-    "federation",
     # Background work (mail, notifications): see TASKS.
     "django_tasks",
     "django_tasks_db",

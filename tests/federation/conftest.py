@@ -1,157 +1,134 @@
-"""A fake remote server on 127.0.0.1 (actor documents, NodeInfo) and signed inbox POSTs, as
-Mastodon sends them: signed with the skeleton's sign_request and a test key pair."""
+"""A local fediverse server (http.server on 127.0.0.1 in a thread): it serves what a test puts
+at a path, records every request, and checks each signed one with our own verifier against
+the site actor's public key."""
 
 from __future__ import annotations
 
-import json
 import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
-from federation import vocab
-from federation.models import new_key_pair
-from federation.signatures import sign_request
-from tests.factories import ArticleFactory
-
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-KEYS = [new_key_pair() for _ in range(2)]  # made once: RSA key generation is slow
+from federation.models import RemoteActor
+from federation.signatures import SignatureError, verify_request
 
 
-class FakeServer:
-    """Serves JSON documents by path, and counts the requests for each."""
+@dataclass
+class Received:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    signature_error: str | None  # None: the signature verified
 
-    def __init__(self) -> None:
-        self.documents: dict[str, dict] = {}
-        self.hits: dict[str, int] = {}
-        server = self
+    def json(self) -> dict:
+        import json
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                path = self.path.partition("?")[0]
-                server.hits[path] = server.hits.get(path, 0) + 1
-                document = server.documents.get(path)
-                body = json.dumps(document).encode() if document is not None else b"{}"
-                self.send_response(200 if document is not None else 404)
-                self.send_header("Content-Type", "application/activity+json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
-        self.thread.start()
-        self.documents["/.well-known/nodeinfo"] = {
-            "links": [
-                {
-                    "rel": "http://nodeinfo.diaspora.software/ns/schema/2.0",
-                    "href": f"{self.origin}/nodeinfo/2.0",
-                }
-            ]
-        }
-        self.documents["/nodeinfo/2.0"] = {"version": "2.0", "software": {"name": "mastodon"}}
-
-    def add_actor(self, name: str, *, key: int = 0, display: str = "") -> RemoteIdentity:
-        actor_id = f"{self.origin}/users/{name}"
-        self.documents[f"/users/{name}"] = {
-            "@context": [vocab.AS_CONTEXT, vocab.SECURITY_CONTEXT],
-            "id": actor_id,
-            "type": "Person",
-            "preferredUsername": name,
-            "name": display or name.title(),
-            "inbox": f"{actor_id}/inbox",
-            "endpoints": {"sharedInbox": f"{self.origin}/inbox"},
-            "url": f"{self.origin}/@{name}",
-            "publicKey": {
-                "id": f"{actor_id}#main-key",
-                "owner": actor_id,
-                "publicKeyPem": KEYS[key][1],
-            },
-        }
-        return RemoteIdentity(self, name, actor_id, key)
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        return json.loads(self.body)
 
 
-class RemoteIdentity:
-    def __init__(self, server: FakeServer, name: str, actor_id: str, key: int) -> None:
-        self.server, self.name, self.actor_id, self.key = server, name, actor_id, key
+@dataclass
+class Remote:
+    """Answers each request with the next of `script` (status, headers, body) for its path,
+    else `default`, after `delay` seconds."""
+
+    base: str = ""
+    public_key_pem: str = ""
+    script: dict[str, list[tuple[int, dict, bytes]]] = field(default_factory=dict)
+    default: tuple[int, dict, bytes] = (202, {}, b"")
+    delay: float = 0.0
+    requests: list[Received] = field(default_factory=list)
 
     @property
-    def key_id(self) -> str:
-        return f"{self.actor_id}#main-key"
+    def host(self) -> str:
+        return self.base.split("//", 1)[1]
 
-    def rotate_key(self) -> None:
-        """Their server made a new key pair; its actor document now carries the new key."""
-        self.key = 1 - self.key
-        self.server.documents[f"/users/{self.name}"]["publicKey"]["publicKeyPem"] = KEYS[self.key][
-            1
-        ]
+    def posts(self, path: str | None = None) -> list[Received]:
+        return [r for r in self.requests if r.method == "POST" and path in (None, r.path)]
 
-    def activity(self, fixture: str, *, article=None, object_suffix: str = "") -> dict:
-        """A fixture as this actor sends it, replying to (or reacting to) `article`."""
-        text = (FIXTURES / fixture).read_text(encoding="utf-8")
-        text = text.replace("https://mastodon.example/users/alice", self.actor_id)
-        text = text.replace("https://mastodon.example", self.server.origin)
-        text = text.replace("https://blog.example/?author=1", self.actor_id)
-        text = text.replace("https://news.example/federation/actor", vocab.actor_id())
-        text = text.replace("https://news.example/@news", vocab.absolute("/@news"))
-        if article is not None:
-            text = text.replace(
-                "https://news.example/articles/example-story/",
-                vocab.absolute(article.get_absolute_url()),
+    def actor(self, name: str = "alice", *, shared: bool = True) -> RemoteActor:
+        return RemoteActor.objects.create(
+            actor_id=f"{self.base}/users/{name}",
+            inbox=f"{self.base}/users/{name}/inbox",
+            shared_inbox=f"{self.base}/inbox" if shared else "",
+            preferred_username=name,
+            handle=f"{name}@{self.host}",
+            domain=self.host.split(":")[0],
+            url=f"{self.base}/@{name}",
+        )
+
+
+def _handler(remote: Remote):
+    class Handler(BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            length = int(self.headers.get("Content-Length", 0))
+            body = self.rfile.read(length) if length else b""
+            try:
+                verify_request(
+                    self.command, self.path, dict(self.headers), body, remote.public_key_pem
+                )
+                error = None
+            except SignatureError as refused:
+                error = refused.reason
+            remote.requests.append(
+                Received(self.command, self.path, dict(self.headers), body, error)
             )
-        data = json.loads(text)
-        if object_suffix:
-            data["id"] += object_suffix
-            if isinstance(data.get("object"), dict):
-                data["object"]["id"] += object_suffix
-        return data
+            time.sleep(remote.delay)
+            queue = remote.script.get(self.path)
+            status, headers, content = queue.pop(0) if queue else remote.default
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(content)))
+            self.end_headers()
+            self.wfile.write(content)
 
-    def post(self, client, activity, *, path="/federation/inbox", body=None, now=None, **extra):
-        """POST the activity to our inbox, signed as their server would sign it."""
-        body = json.dumps(activity).encode() if body is None else body
-        headers = sign_request(
-            "POST",
-            f"http://testserver{path}",
-            body,
-            extra.pop("key_id", self.key_id),
-            KEYS[extra.pop("signing_key", self.key)][0],
-            content_type="application/activity+json",
-            now=now,
-        )
-        headers.pop("Content-Type")
-        headers.update(extra.pop("headers", {}))
-        return client.post(
-            path, data=body, content_type="application/activity+json", headers=headers
-        )
+        do_GET = do_POST = _answer
+
+        def log_message(self, *args) -> None:
+            pass
+
+    return Handler
+
+
+def serve(remote: Remote) -> Iterator[Remote]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(remote))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    remote.base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        yield remote
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture
-def fediverse(settings):
+def allow_local(settings):
+    """Tests allow 127.0.0.1 explicitly, as an operator would for a server on this machine."""
     settings.FEDERATION_ALLOWED_HOSTS = ["127.0.0.1"]
-    server = FakeServer()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
-def alice(fediverse):
-    return fediverse.add_actor("alice", display="Alice Example")
+def site_actor(db):
+    from federation.models import SiteActor
+
+    return SiteActor.current()
 
 
 @pytest.fixture
-def story(db):
-    return ArticleFactory(title="Ports reopen after the storm", slug="ports-reopen")
+def remote(allow_local, site_actor) -> Iterator[Remote]:
+    yield from serve(Remote(public_key_pem=site_actor.public_key_pem))
 
 
-def site_host() -> str:
-    return settings.SITE_URL
+@pytest.fixture
+def other_remote(allow_local, site_actor) -> Iterator[Remote]:
+    yield from serve(Remote(public_key_pem=site_actor.public_key_pem))
+
+
+# Remote actors that POST signed activities to our inbox (fed-in's tests).
+from tests.federation.fediverse import alice, fediverse, story  # noqa: E402, F401

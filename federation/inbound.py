@@ -21,7 +21,7 @@ from articles.models import Article
 from comments.models import Comment
 from comments.services import CommentError, comment_create, comment_delete, comment_edit
 
-from . import remote, vocab
+from . import remote, services, vocab
 from .activities import NOTE_TYPES, Activity, ActivityError, parse_activity
 from .content import note_to_markdown
 from .models import InboxActivity, Reaction, RemoteActor, RemoteComment
@@ -196,25 +196,16 @@ def undo(activity: Activity, actor: RemoteActor) -> str:
         deleted = sum(reaction.delete()[0] for reaction in found)
         return f"{inner.type} undone ({deleted} removed)"
     if inner.type == "Follow":
-        return _fed_out("undo_follow", inner, actor)
+        was_following = services.undo_follow(remote_actor=actor)
+        return "unfollowed" if was_following else "was not following"
     raise Ignored(f"undo of {inner.type}")
 
 
 def follow(activity: Activity, actor: RemoteActor) -> str:
-    return _fed_out("accept_follow", activity, actor)
-
-
-def _fed_out(name: str, activity: Activity, actor: RemoteActor) -> str:
-    """Follows are fed-out's (federation/delivery): call its service when it is there."""
-    try:
-        from . import delivery
-    except ImportError:
-        delivery = None
-    service = getattr(delivery, name, None)
-    if service is None:
-        raise Ignored(f"{name} is not available yet")
-    service(activity=activity.raw, remote_actor=actor)
-    return f"{activity.type} handled by {name}"
+    if activity.object_id != vocab.actor_id():
+        raise Ignored("a follow of someone else")
+    services.accept_follow(remote_actor=actor, follow_activity=activity.raw)
+    return "follow accepted"
 
 
 def handle(activity: Activity, actor: RemoteActor) -> str:

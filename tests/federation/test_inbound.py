@@ -227,3 +227,16 @@ def test_a_processed_activity_is_not_processed_twice(client, run_tasks, alice, s
     stored = deliver(client, run_tasks, alice, reply(alice, story))
     assert process_inbox_activity.call(stored.pk) == "already processed"
     assert Comment.objects.count() == 1
+
+
+def test_follow_and_undo_follow_use_the_follower_services(client, run_tasks, alice):
+    from federation.models import Delivery, Follower
+
+    follow = alice.activity("mastodon_follow.json")
+    assert deliver(client, run_tasks, alice, follow).outcome == "follow accepted"
+    assert Follower.objects.get().remote_actor.actor_id == alice.actor_id
+    accept = Delivery.objects.get(activity_type="Accept")
+    assert accept.activity["object"]["id"] == follow["id"]
+    undo = alice.activity("mastodon_undo_follow.json")
+    assert deliver(client, run_tasks, alice, undo).outcome == "unfollowed"
+    assert not Follower.objects.exists()

@@ -249,3 +249,46 @@ def process_inbox_activity(inbox_activity_id: int) -> str:
         state=state, outcome=outcome[:300], processed_at=timezone.now()
     )
     return outcome
+
+
+# --- statements of reasons to remote authors -----------------------------------------------------
+
+
+def remote_actor_of(user) -> RemoteActor | None:
+    if user is None:
+        return None
+    return RemoteActor.objects.filter(author__user=user).first()
+
+
+@task()
+def send_statement_to_remote_author(statement_id: int) -> str:
+    """A statement of reasons about a remote author's comment, sent to them as a direct Note
+    (they have no e-mail address here, and read it in their own app)."""
+    from django.template.loader import render_to_string
+
+    from notices.models import StatementOfReasons
+
+    statement = (
+        StatementOfReasons.objects.select_related("comment__article", "recipient")
+        .filter(pk=statement_id)
+        .first()
+    )
+    actor = remote_actor_of(statement.recipient) if statement else None
+    if actor is None:
+        return "no remote author"
+    comment = statement.comment
+    content = render_to_string(
+        "federation/statement_note.html",
+        {
+            "statement": statement,
+            "article": comment.article if comment else None,
+            "statement_url": vocab.absolute(statement.get_absolute_url()),
+        },
+    )
+    remote_comment = RemoteComment.objects.filter(comment=comment).first() if comment else None
+    delivery = services.deliver_note(
+        to=actor,
+        content_html=content,
+        in_reply_to=remote_comment.object_id if remote_comment else None,
+    )
+    return f"statement {statement.pk} sent as delivery {delivery.pk}"

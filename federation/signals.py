@@ -87,3 +87,13 @@ def reaction_changed(sender, instance: Reaction, **kwargs) -> None:
     slug = Article.objects.filter(pk=instance.article_id).values_list("slug", flat=True).first()
     if slug:
         pagecache.invalidate(pagecache.discussion(slug))
+
+
+@receiver(post_save, sender="notices.StatementOfReasons", dispatch_uid="federation_statement")
+def statement_issued(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
+    """A statement about a remote author's comment goes to them as a direct Note."""
+    from .inbound import send_statement_to_remote_author
+    from .models import RemoteAuthor
+
+    if created and not raw and RemoteAuthor.objects.filter(user_id=instance.recipient_id).exists():
+        _queue(send_statement_to_remote_author, instance.pk)

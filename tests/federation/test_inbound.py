@@ -240,3 +240,18 @@ def test_follow_and_undo_follow_use_the_follower_services(client, run_tasks, ali
     undo = alice.activity("mastodon_undo_follow.json")
     assert deliver(client, run_tasks, alice, undo).outcome == "unfollowed"
     assert not Follower.objects.exists()
+
+
+def test_a_statement_of_reasons_reaches_the_remote_author_as_a_direct_note(
+    client, run_tasks, alice, story
+):
+    from federation.models import Delivery
+    from notices.models import StatementOfReasons
+
+    deliver(client, run_tasks, alice, reply(alice, story))  # held: their first comment here
+    statement = StatementOfReasons.objects.get()
+    note = Delivery.objects.get(activity_type="Create").activity["object"]
+    assert note["to"] == [alice.actor_id]  # direct: to them alone
+    assert note["inReplyTo"] == reply(alice, story)["object"]["id"]
+    assert str(statement.puid) in note["content"]
+    assert "Your reply to “Ports reopen after the storm” was held" in note["content"]

@@ -293,3 +293,21 @@ class Block(models.Model):
         if self.kind == self.Kind.DOMAIN:
             self.value = self.value.lower()
         super().save(*args, **kwargs)
+
+
+class FederatedAnswer(models.Model):
+    """A reader's reply to a remote comment that they asked to send to its author: the site's
+    actor delivers it as a Note mentioning them once it is published (held replies wait)."""
+
+    comment = models.OneToOneField(
+        "comments.Comment", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    answered = models.ForeignKey(RemoteComment, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Answer {self.comment_id} to {self.answered_id}"

@@ -97,3 +97,12 @@ def statement_issued(sender, instance, created: bool, raw: bool = False, **kwarg
 
     if created and not raw and RemoteAuthor.objects.filter(user_id=instance.recipient_id).exists():
         _queue(send_statement_to_remote_author, instance.pk)
+
+
+@receiver(post_save, sender="comments.Comment", dispatch_uid="federation_answer_published")
+def answer_published(sender, instance, raw: bool = False, **kwargs) -> None:
+    """A reply the reader asked to send to a remote author goes once it is published."""
+    from .answers import answer_waiting, send_answer
+
+    if not raw and instance.parent_id and instance.is_counted and answer_waiting(instance):
+        _queue(send_answer, instance.pk)

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from federation import vocab
-from federation.models import new_key_pair
+from federation.models import RemoteActor, RemoteAuthor, RemoteComment, new_key_pair
 from federation.signatures import sign_request
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 KEYS = [new_key_pair() for _ in range(2)]  # made once: RSA key generation is slow
@@ -151,3 +151,34 @@ def alice(fediverse):
 @pytest.fixture
 def story(db):
     return ArticleFactory(title="Ports reopen after the storm", slug="ports-reopen")
+
+
+def remote_comment(article, number: int, *, parent=None):
+    """A published comment from @alice@social.example with its provenance, written straight
+    to the tables (as the worker leaves it), for pages that show remote comments."""
+    actor, _ = RemoteActor.objects.get_or_create(
+        actor_id="https://social.example/users/alice",
+        defaults={"handle": "alice@social.example", "domain": "social.example"},
+    )
+    link = RemoteAuthor.objects.filter(remote_actor=actor).first()
+    user = link.user if link else UserFactory(display_name="Alice (@alice@social.example)")
+    if link is None:
+        RemoteAuthor.objects.create(remote_actor=actor, user=user)
+    comment = CommentFactory(
+        article=article,
+        author=user,
+        body=f"From afar {number}",
+        parent=parent,
+        root=parent,
+        depth=1 if parent else 0,
+    )
+    RemoteComment.objects.create(
+        comment=comment,
+        remote_actor=actor,
+        object_id=f"https://social.example/users/alice/statuses/{number}",
+        url=f"https://social.example/@alice/{number}",
+        handle="alice@social.example",
+        domain="social.example",
+        software="mastodon",
+    )
+    return comment

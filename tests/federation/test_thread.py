@@ -9,40 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from federation.models import RemoteActor, RemoteAuthor, RemoteComment
 from tests.conftest import clear_caches, is_cache_statement
-from tests.factories import ArticleFactory, CommentFactory, UserFactory
+from tests.factories import ArticleFactory, CommentFactory
+from tests.federation.fediverse import remote_comment
 
 pytestmark = pytest.mark.django_db
-
-
-def remote_comment(article, number: int, *, parent=None):
-    actor, _ = RemoteActor.objects.get_or_create(
-        actor_id="https://social.example/users/alice",
-        defaults={"handle": "alice@social.example", "domain": "social.example"},
-    )
-    link = RemoteAuthor.objects.filter(remote_actor=actor).first()
-    user = link.user if link else UserFactory(display_name="Alice (@alice@social.example)")
-    if link is None:
-        RemoteAuthor.objects.create(remote_actor=actor, user=user)
-    comment = CommentFactory(
-        article=article,
-        author=user,
-        body=f"From afar {number}",
-        parent=parent,
-        root=parent,
-        depth=1 if parent else 0,
-    )
-    RemoteComment.objects.create(
-        comment=comment,
-        remote_actor=actor,
-        object_id=f"https://social.example/users/alice/statuses/{number}",
-        url=f"https://social.example/@alice/{number}",
-        handle="alice@social.example",
-        domain="social.example",
-        software="mastodon",
-    )
-    return comment
 
 
 def page_sql(client, url) -> int:

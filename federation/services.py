@@ -44,18 +44,28 @@ def domain_of(url: str) -> str:
 # --- queueing ---------------------------------------------------------------------------------
 
 
-def delivery_create(*, activity: dict[str, Any], inbox: str) -> Delivery:
-    """Log one activity for one inbox and send it from the worker after the commit."""
-    delivery = Delivery.objects.create(
+def _new_delivery(activity: dict[str, Any], inbox: str) -> Delivery:
+    return Delivery(
         activity_id=activity["id"],
         activity_type=activity["type"],
         activity=activity,
         inbox=inbox,
         domain=domain_of(inbox),
     )
+
+
+def _send_after_commit(deliveries: list[Delivery]) -> None:
     from .tasks import deliver
 
-    transaction.on_commit(partial(deliver.enqueue, delivery.pk), robust=True)
+    for delivery in deliveries:
+        transaction.on_commit(partial(deliver.enqueue, delivery.pk), robust=True)
+
+
+def delivery_create(*, activity: dict[str, Any], inbox: str) -> Delivery:
+    """Log one activity for one inbox and send it from the worker after the commit."""
+    delivery = _new_delivery(activity, inbox)
+    delivery.save()
+    _send_after_commit([delivery])
     return delivery
 
 
@@ -71,9 +81,11 @@ def follower_inboxes() -> list[str]:
 
 def deliver_to_followers(activity: dict[str, Any]) -> list[Delivery]:
     """Fan an activity out to every follower's inbox, each inbox once."""
-    inboxes = follower_inboxes()
-    with transaction.atomic():
-        return [delivery_create(activity=activity, inbox=inbox) for inbox in inboxes]
+    deliveries = Delivery.objects.bulk_create(
+        [_new_delivery(activity, inbox) for inbox in follower_inboxes()]
+    )
+    _send_after_commit(deliveries)
+    return deliveries
 
 
 # --- attempting -------------------------------------------------------------------------------

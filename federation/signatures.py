@@ -12,6 +12,7 @@ lines; the cryptography is the well-kept library's.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 from collections.abc import Mapping
@@ -102,13 +103,16 @@ def parse_signature_header(value: str) -> ParsedSignature:
     return ParsedSignature(parameters["keyId"], algorithm, names, signature)
 
 
+@functools.lru_cache(maxsize=8)
 def _private_key(pem: str) -> rsa.RSAPrivateKey:
+    """Loaded once per process: loading checks the key, which costs more than signing."""
     key = serialization.load_pem_private_key(pem.encode(), password=None)
     if not isinstance(key, rsa.RSAPrivateKey):
         raise ValueError("not an RSA private key")
     return key
 
 
+@functools.lru_cache(maxsize=1024)
 def _public_key(pem: str) -> rsa.RSAPublicKey:
     try:
         key = serialization.load_pem_public_key(pem.encode())

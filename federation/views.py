@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from articles.models import Article
+from comments.models import Comment
 
 from . import documents, vocab
 from .negotiation import wants_activity_json
@@ -48,6 +49,14 @@ def actor(request: HttpRequest) -> HttpResponse:
 def article_response(article: Article) -> HttpResponse:
     """A published article as an ActivityStreams Article, with its public comments."""
     document = documents.with_context(documents.article_object(article))
+    return activity_response(document)
+
+
+def comment_note_response(comment: Comment) -> HttpResponse:
+    """A public comment as a Note; 404 for one the public cannot read (held, deleted)."""
+    if not comment.is_published or comment.is_deleted:
+        raise Http404
+    document = documents.with_context(documents.comment_note(comment, comment.article))
     return activity_response(document)
 
 

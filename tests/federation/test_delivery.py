@@ -313,3 +313,15 @@ def test_the_key_pair_is_made_once(db):
     assert SiteActor.current().pk == first.pk
     assert first.username == "news"
     assert first.private_key_pem.startswith("-----BEGIN PRIVATE KEY-----")
+
+
+def test_fan_out_writes_the_log_in_one_statement(remote, other_remote, django_assert_num_queries):
+    """Guards against a query per follower: read the inboxes, write every log row at once (the
+    tasks are queued after the commit, one per inbox)."""
+    for n in range(5):
+        follow(remote, f"a{n}")
+        follow(other_remote, f"b{n}", shared=False)
+    with django_assert_num_queries(2):
+        deliveries = deliver_to_followers({"id": "https://n.example/a#1", "type": "Create"})
+    assert len(deliveries) == 6
+    assert all(d.pk for d in deliveries)

@@ -274,3 +274,24 @@ def test_an_html_etag_never_answers_304_to_activitystreams(client, article, sett
     assert revalidated["Content-Type"] == AP
     same = client.get("/articles/ports/", HTTP_ACCEPT=AP, HTTP_IF_NONE_MATCH=activity["ETag"])
     assert same.status_code == 304
+
+
+def test_a_comment_permalink_answers_its_note(client, article):
+    parent = CommentFactory(article=article)
+    comment = CommentFactory(article=article, parent=parent, root=parent, depth=1)
+    response, note = get_json(client, f"/comments/{comment.pk}/")
+    assert response["Content-Type"] == AP
+    assert "Accept" in response["Vary"]
+    assert note["id"] == vocab.absolute(f"/comments/{comment.pk}/")
+    assert note["type"] == "Note"
+    assert note["inReplyTo"] == vocab.absolute(f"/comments/{parent.pk}/")
+    browser = client.get(f"/comments/{comment.pk}/", HTTP_ACCEPT=BROWSER)
+    assert browser.status_code == 302
+    assert "Accept" in browser["Vary"]
+
+
+def test_a_held_or_deleted_comment_has_no_note(client, article):
+    held = CommentFactory(article=article, status="pending")
+    assert client.get(f"/comments/{held.pk}/", HTTP_ACCEPT=AP).status_code == 404
+    client.force_login(held.author)  # even its author, who may see it on the page
+    assert client.get(f"/comments/{held.pk}/", HTTP_ACCEPT=AP).status_code == 404

@@ -61,3 +61,12 @@ def test_structured_data_and_feed_name_the_source(client):
     assert data["comment"][0]["sameAs"] == "https://social.example/@alice/7"
     feed = client.get(reverse("discovery:comment-feed-rss", kwargs={"slug": article.slug}))
     assert "https://social.example/@alice/7" in feed.content.decode()
+
+
+def test_the_articles_replies_collection_keeps_a_remote_notes_own_id():
+    from federation.documents import replies_collection
+
+    article = ArticleFactory()
+    remote_comment(article, 3)
+    items = replies_collection(article)["first"]["orderedItems"]
+    assert [item["id"] for item in items] == ["https://social.example/users/alice/statuses/3"]

@@ -71,6 +71,12 @@ def main() -> None:
 
         call_command("migrate", verbosity=0)
         call_command("createcachetable", verbosity=0)
+        # Rate-limit counters and seen signatures of an earlier run would refuse this one: a
+        # REDIS_URL given here must name a database of its own.
+        from django.core.cache import caches
+
+        for alias in caches:
+            caches[alias].clear()
         relaxed_moderation()
         article = ArticleFactory(title="A story for the fediverse")
         article_url = vocab.absolute(article.get_absolute_url())
@@ -211,10 +217,16 @@ def main() -> None:
             f"worker: {InboxActivity.objects.count()} stored activities processed in "
             f"{worked:.1f} s; states {states}"
         )
-        for outcome in InboxActivity.objects.exclude(state="done").values_list(
-            "outcome", flat=True
-        )[:5]:
-            print("  not done:", outcome)
+        from django.db.models import Count
+
+        not_done = (
+            InboxActivity.objects.exclude(state="done")
+            .values("activity_type", "outcome")
+            .annotate(n=Count("pk"))
+            .order_by("-n")
+        )
+        for row in not_done[:5]:
+            print(f"  not done: {row['n']} {row['activity_type']}: {row['outcome']}")
         from comments.models import Comment
 
         print(

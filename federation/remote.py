@@ -74,10 +74,18 @@ def store_actor(document: dict[str, Any]) -> RemoteActor:
 
 
 def fetch_actor(url: str) -> RemoteActor:
-    """Fetch an actor document (or a key document pointing at its owner) and store it."""
+    """Fetch an actor document (or a key document pointing at its owner) and store it.
+
+    A server speaks for its own actors only: a document whose id is on another host is
+    refused, so no server can replace another's actor (and its key) here."""
     document = fetch.get_json(urldefrag(url).url)
     if "publicKeyPem" in document and document.get("owner"):
-        document = fetch.get_json(as_id(document["owner"]))
+        owner = as_id(document["owner"])
+        if domain_of(owner) != domain_of(url):
+            raise fetch.FetchError("The key's owner is on another server.")
+        document = fetch.get_json(owner)
+    if domain_of(as_id(document)) != domain_of(url):
+        raise fetch.FetchError("The actor document names an actor on another server.")
     return store_actor(document)
 
 
@@ -149,9 +157,12 @@ def shadow_user(actor: RemoteActor):
     while user_model.objects.filter(username=username).exists():
         number += 1
         username = f"{base}-{number}"
-    with transaction.atomic():
-        user = user_model(username=username, email="", display_name=name, is_active=False)
-        user.set_unusable_password()
-        user.save()
-        RemoteAuthor.objects.create(remote_actor=actor, user=user)
+    try:
+        with transaction.atomic():
+            user = user_model(username=username, email="", display_name=name, is_active=False)
+            user.set_unusable_password()
+            user.save()
+            RemoteAuthor.objects.create(remote_actor=actor, user=user)
+    except IntegrityError:  # another worker made theirs first
+        return RemoteAuthor.objects.select_related("user").get(remote_actor=actor).user
     return user

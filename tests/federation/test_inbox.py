@@ -198,3 +198,11 @@ def test_a_busy_domain_gets_429(client, alice, story, settings):
     settings.FEDERATION_INBOX_RATE_LIMIT = 2
     codes = [alice.post(client, reply(alice, story, f"/{n}")).status_code for n in range(3)]
     assert codes == [202, 202, 429]
+
+
+def test_a_server_cannot_speak_for_another_servers_actor(client, fediverse, alice, story):
+    """An actor document naming an actor elsewhere is refused, and nothing is stored."""
+    document = fediverse.documents["/users/alice"]
+    document["id"] = "https://mastodon.example/users/bob"
+    assert alice.post(client, reply(alice, story)).status_code == 401
+    assert not RemoteActor.objects.exists()

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from articles.models import Article
 from discovery import oembed
 from discovery.meta import absolute_url
+from federation.answers import answer_requested
 from federation.negotiation import wants_activity_json
 from federation.views import comment_note_response
 from newsite import pagecache
@@ -187,6 +188,9 @@ def comment_create(request: HttpRequest, article_id: int) -> HttpResponse:
             )
         except services.CommentError as error:
             form.add_error("body", error.message)
+        else:
+            if parent is not None and form.cleaned_data["send_to_fediverse"]:
+                answer_requested(comment=comment, answered=parent)
     if not form.is_valid():
         if wants_fragment(request):
             return fragment_errors(request, form)

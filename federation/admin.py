@@ -58,3 +58,6 @@ class FollowerAdmin(ReadOnlyAdmin):
     list_select_related = ["remote_actor"]
     search_fields = ["remote_actor__handle", "remote_actor__actor_id"]
     fields = ["remote_actor", "follow_activity_id", "created_at"]
+
+
+from . import admin_inbound  # noqa: E402, F401 - blocks, remote actors, the inbox (fed-in)

@@ -6,4 +6,4 @@ class FederationConfig(AppConfig):
     verbose_name = "Federation (ActivityPub)"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 - articles' publication becomes activities
+        from . import signals  # noqa: F401 - publication becomes activities; reactions renew pages

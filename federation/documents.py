@@ -88,7 +88,8 @@ def replies_url(article: Article) -> str:
 def comment_note(comment: Comment, article: Article) -> dict[str, Any]:
     """A public comment as a Note answering the article or its parent comment."""
     parent = comment.answered if comment.parent_id else None
-    remote_id = getattr(comment, "remote_object_id", "")  # replies from other servers
+    remote = getattr(comment, "remote", None)  # a reply from another server: its own id
+    remote_id = remote.object_id if remote else ""
     name = comment.author_name
     content = format_html("<p><strong>{}</strong>:</p>", name) + comment.body_html
     return {
@@ -109,7 +110,7 @@ def public_comments(article: Article):
     return (
         Comment.objects.filter(article=article, deleted_at__isnull=True)
         .published()
-        .select_related("author", "parent", "reply_to")
+        .select_related("author", "parent", "reply_to", "remote")
         .order_by("created_at", "id")
     )
 

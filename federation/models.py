@@ -148,3 +148,166 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.activity_type} → {self.inbox}"
+
+
+# --- incoming: the inbox, remote comments, reactions and blocks (federation/inbound.py) ------
+
+
+class RemoteAuthor(models.Model):
+    """The local account a remote actor's comments are posted under.
+
+    A shadow user (no password, no e-mail, never able to sign in) keeps every comments rule
+    keyed on the author working unchanged for remote replies: screening, trust, holds,
+    reports, notices and statements, suspensions, bans and readers' mutes.
+    """
+
+    remote_actor = models.OneToOneField(
+        RemoteActor, on_delete=models.CASCADE, related_name="author"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="remote_author"
+    )
+
+    class Meta:
+        ordering = ["remote_actor"]
+
+    def __str__(self) -> str:
+        return str(self.remote_actor)
+
+
+class RemoteComment(models.Model):
+    """Where a comment came from, when it came from the fediverse: its provenance."""
+
+    comment = models.OneToOneField(
+        "comments.Comment", on_delete=models.CASCADE, primary_key=True, related_name="remote"
+    )
+    remote_actor = models.ForeignKey(
+        RemoteActor, on_delete=models.CASCADE, related_name="remote_comments"
+    )
+    object_id = models.URLField(_("object ID"), max_length=500, unique=True)
+    url = models.URLField(
+        _("original"), max_length=500, help_text=_("The reply where it was written.")
+    )
+    handle = models.CharField(max_length=300, help_text=_("user@host of the remote author."))
+    domain = models.CharField(max_length=255)
+    software = models.CharField(
+        max_length=100, blank=True, help_text=_("The remote server's software, from NodeInfo.")
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.object_id
+
+
+class InboxActivity(models.Model):
+    """An activity the inbox accepted (signature checked), kept until and after the worker
+    processed it. Its id is unique: a redelivery is recognised and does nothing."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting for the worker")
+        DONE = "done", _("processed")
+        IGNORED = "ignored", _("ignored")
+        FAILED = "failed", _("failed")
+
+    activity_id = models.CharField(_("activity ID"), max_length=500, unique=True)
+    activity_type = models.CharField(max_length=50)
+    actor_id = models.CharField(_("actor ID"), max_length=500)
+    domain = models.CharField(max_length=255, db_index=True)
+    payload = models.JSONField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    outcome = models.CharField(max_length=300, blank=True, help_text=_("What processing did."))
+    received_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    processed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name_plural = _("inbox activities")
+
+    def __str__(self) -> str:
+        return f"{self.activity_type} from {self.actor_id}"
+
+
+class Reaction(models.Model):
+    """A remote favourite (Like) or boost (Announce) of an article: one per actor and kind."""
+
+    class Kind(models.TextChoices):
+        LIKE = "like", _("favourite")
+        ANNOUNCE = "announce", _("boost")
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="fediverse_reactions"
+    )
+    remote_actor = models.ForeignKey(RemoteActor, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    activity_id = models.CharField(_("activity ID"), max_length=500)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "remote_actor", "kind"], name="federation_reaction_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.article_id} by {self.remote_actor_id}"
+
+
+class Block(models.Model):
+    """A moderator's block of a remote actor or a whole server, as Mastodon admins have: the
+    inbox refuses their next activity."""
+
+    class Kind(models.TextChoices):
+        ACTOR = "actor", _("one actor")
+        DOMAIN = "domain", _("a whole server (domain)")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    value = models.CharField(
+        max_length=500,
+        unique=True,
+        help_text=_("The actor ID (https://host/users/name) or the domain (host.example)."),
+    )
+    reason = models.CharField(max_length=300, help_text=_("Why: kept for other moderators."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.value = self.value.strip()
+        if self.kind == self.Kind.DOMAIN:
+            self.value = self.value.lower()
+        super().save(*args, **kwargs)
+
+
+class FederatedAnswer(models.Model):
+    """A reader's reply to a remote comment that they asked to send to its author: the site's
+    actor delivers it as a Note mentioning them once it is published (held replies wait)."""
+
+    comment = models.OneToOneField(
+        "comments.Comment", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    answered = models.ForeignKey(RemoteComment, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Answer {self.comment_id} to {self.answered_id}"

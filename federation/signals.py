@@ -6,6 +6,8 @@
 - a save that hides a visible article (back to draft, or moved to the future), or its deletion,
   queues Delete.
 
+A remote boost or favourite (Reaction) renews its article's discussion version.
+
 Every receiver only queues a task after the commit, and only if the site has followers (one
 query then); the worker builds the activity and fans it out to them. Raw saves (fixtures) and
 bulk imports (bulk_create) send nothing.
@@ -19,6 +21,9 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from articles.models import Article
+from newsite import pagecache
+
+from .models import Reaction
 
 # A save touching only these changes nothing other servers show.
 UNSHOWN_FIELDS = {"comment_count", "bylines", "seed_digest", "seed_file", "updated_at"}
@@ -75,3 +80,30 @@ def article_deleted(sender, instance: Article, **kwargs) -> None:
 
     if instance.is_published:
         _queue(tasks.article_gone, instance.pk, instance.slug)
+
+
+@receiver([post_save, post_delete], sender=Reaction, dispatch_uid="federation_reaction")
+def reaction_changed(sender, instance: Reaction, **kwargs) -> None:
+    """A boost or favourite shows on its article's page: renew its discussion version."""
+    slug = Article.objects.filter(pk=instance.article_id).values_list("slug", flat=True).first()
+    if slug:
+        pagecache.invalidate(pagecache.discussion(slug))
+
+
+@receiver(post_save, sender="notices.StatementOfReasons", dispatch_uid="federation_statement")
+def statement_issued(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
+    """A statement about a remote author's comment goes to them as a direct Note."""
+    from .inbound import send_statement_to_remote_author
+    from .models import RemoteAuthor
+
+    if created and not raw and RemoteAuthor.objects.filter(user_id=instance.recipient_id).exists():
+        _queue(send_statement_to_remote_author, instance.pk)
+
+
+@receiver(post_save, sender="comments.Comment", dispatch_uid="federation_answer_published")
+def answer_published(sender, instance, raw: bool = False, **kwargs) -> None:
+    """A reply the reader asked to send to a remote author goes once it is published."""
+    from .answers import answer_waiting, send_answer
+
+    if not raw and instance.parent_id and instance.is_counted and answer_waiting(instance):
+        _queue(send_answer, instance.pk)

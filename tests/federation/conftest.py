@@ -128,3 +128,7 @@ def remote(allow_local, site_actor) -> Iterator[Remote]:
 @pytest.fixture
 def other_remote(allow_local, site_actor) -> Iterator[Remote]:
     yield from serve(Remote(public_key_pem=site_actor.public_key_pem))
+
+
+# Remote actors that POST signed activities to our inbox (fed-in's tests).
+from tests.federation.fediverse import alice, fediverse, story  # noqa: E402, F401

@@ -1,14 +1,13 @@
 """The remote server of the interoperability tests: bovine, in its own process (peer.py)."""
 
-import json
 import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+import requests
 
 HERE = Path(__file__).parent
 PEER_PYTHON = Path(__file__).parents[3] / ".venv-interop" / "bin" / "python"
@@ -31,10 +30,9 @@ class RemoteServer:
         return f"{self.base}/users/{name}"
 
     def _call(self, method: str, path: str, order: dict | None = None):
-        data = json.dumps(order).encode() if order is not None else None
-        request = urllib.request.Request(f"{self.base}{path}", data=data, method=method)
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.loads(response.read())
+        response = requests.request(method, f"{self.base}{path}", json=order, timeout=30)
+        response.raise_for_status()
+        return response.json()
 
     def received(self) -> list[dict]:
         """Every activity the peer's inboxes took, with the actor bovine verified it as."""
@@ -71,7 +69,7 @@ def remote_server():
         try:
             server.received()
             break
-        except OSError:
+        except requests.ConnectionError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
                 pytest.fail("the bovine peer did not start")

@@ -15,6 +15,8 @@ bulk imports (bulk_create) send nothing.
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
@@ -29,7 +31,11 @@ from .models import Reaction
 UNSHOWN_FIELDS = {"comment_count", "bylines", "seed_digest", "seed_file", "updated_at"}
 
 
-def _queue(task, *args, run_after=None) -> None:
+def _queue(task, *args) -> None:
+    transaction.on_commit(partial(task.enqueue, *args), robust=True)
+
+
+def _queue_for_followers(task, *args, run_after=None) -> None:
     """Queue the task after the commit, if anyone follows the site: a site nobody follows
     (most development and test databases) queues nothing."""
 
@@ -66,12 +72,12 @@ def article_saved(sender, instance: Article, raw: bool = False, **kwargs) -> Non
         return
     was_live, was_scheduled_for = before
     if instance.is_published:
-        _queue(tasks.article_changed, instance.pk, "Update" if was_live else "Create")
+        _queue_for_followers(tasks.article_changed, instance.pk, "Update" if was_live else "Create")
     elif was_live:
-        _queue(tasks.article_gone, instance.pk, instance.slug)
+        _queue_for_followers(tasks.article_gone, instance.pk, instance.slug)
     elif instance.status == Article.Status.PUBLISHED and instance.published_at != was_scheduled_for:
         when = instance.published_at
-        _queue(tasks.publish_scheduled, instance.pk, when.isoformat(), run_after=when)
+        _queue_for_followers(tasks.publish_scheduled, instance.pk, when.isoformat(), run_after=when)
 
 
 @receiver(post_delete, sender=Article, dispatch_uid="federation_article_deleted")
@@ -79,7 +85,7 @@ def article_deleted(sender, instance: Article, **kwargs) -> None:
     from . import tasks
 
     if instance.is_published:
-        _queue(tasks.article_gone, instance.pk, instance.slug)
+        _queue_for_followers(tasks.article_gone, instance.pk, instance.slug)
 
 
 @receiver([post_save, post_delete], sender=Reaction, dispatch_uid="federation_reaction")

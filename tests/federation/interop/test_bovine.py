@@ -42,8 +42,14 @@ def new_id(remote_server, kind: str) -> str:
     return f"{remote_server.base}/{kind}/{uuid.uuid4().hex}"
 
 
-def received(remote_server, activity_type: str) -> list[dict]:
-    return [r for r in remote_server.received() if r["activity"]["type"] == activity_type]
+def received(remote_server, activity_type: str, object_type: str = "") -> list[dict]:
+    """What the peer took of this type (the peer lives for the whole session)."""
+    return [
+        r
+        for r in remote_server.received()
+        if r["activity"]["type"] == activity_type
+        and (not object_type or r["activity"]["object"].get("type") == object_type)
+    ]
 
 
 def note(remote_server, in_reply_to: str, html: str, *, note_id: str | None = None) -> dict:
@@ -111,7 +117,7 @@ def test_follow_is_accepted_and_publishing_delivers_a_create_bovine_verifies(
     article_publish(article=draft)
     run_tasks()
 
-    [delivered] = received(remote_server, "Create")
+    [delivered] = received(remote_server, "Create", "Article")
     assert delivered["signer"] == vocab.actor_id()
     assert delivered["path"] == "/inbox"  # the follower's shared inbox
     assert delivered["activity"]["object"]["type"] == "Article"
@@ -188,13 +194,22 @@ def test_a_local_readers_answer_is_delivered_back(remote_server, article, client
     reader = UserFactory(display_name="Ada")
     client.force_login(reader)
     answer = client.post(
-        reverse("comments:reply", kwargs={"pk": remote_comment.pk}),
-        {"body": "Yes, from 22:00.", "client_token": "", "send_to_remote": "on"},
+        reverse("comments:create", kwargs={"article_id": article.pk}),
+        {
+            "body": "Yes, from 22:00.",
+            "parent": remote_comment.pk,
+            "client_token": "interop-1",
+            "send_to_fediverse": "1",
+        },
     )
     assert answer.status_code == 302
     run_tasks()
 
-    [delivered] = received(remote_server, "Create")
+    [delivered] = [
+        r
+        for r in received(remote_server, "Create", "Note")
+        if r["activity"]["object"]["inReplyTo"] == reply["id"]
+    ]
     assert delivered["signer"] == vocab.actor_id()
     assert delivered["path"] == "/users/alice/inbox"
     sent = delivered["activity"]["object"]

@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_COMPILE_BYTECODE := 1
 MANAGE := $(VENV)/bin/python manage.py
 
-.PHONY: run dev test bench install install-test lint format setup secret clean
+.PHONY: run dev test bench install install-test lint format setup secret clean fonts icons
 
 run: install setup ## Install, migrate, load seeds, collect static; serve (gunicorn) and run tasks.
 	exec bin/serve
@@ -62,6 +62,12 @@ install-test: $(UV) node_modules/.package-lock.json .venv-interop/installed
 # Test-only checkers: axe-core (accessibility) and the Nu HTML Checker (needs Java).
 node_modules/.package-lock.json: package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+
+fonts: install-test ## Rebuild the committed font subsets in static/fonts/ from the npm packages.
+	$(VENV)/bin/python bin/subset-fonts
+
+icons: install-test ## Rebuild static/icons/sprite.svg from the npm icon package.
+	$(VENV)/bin/python bin/build-icons
 
 secret: .secret_key
 

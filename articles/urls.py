@@ -21,7 +21,7 @@ article_page = anonymous_page_cache(lambda *, slug: [discussion(slug)], variant=
 app_name = "articles"
 
 urlpatterns = [
-    path("", listing(views.ArticleListView.as_view()), name="home"),
+    path("", listing(views.FrontPageView.as_view()), name="home"),
     path(
         "articles/<slug:slug>/",
         article_page(views.ArticleDetailView.as_view()),

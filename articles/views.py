@@ -41,6 +41,17 @@ class ArticleListView(PublishedArticlesMixin, ListView):
         return super().get_context_data(versions=versions, **kwargs)
 
 
+class FrontPageView(ArticleListView):
+    """The front page: a lead story, a grid of the next ones, the most discussed, and sections
+    for the busiest tags. Later pages are the plain list."""
+
+    template_name = "articles/front_page.html"
+
+    def get_queryset(self):
+        # The cards here show tags but not sources: one prefetch fewer than other listings.
+        return Article.objects.published().prefetch_related("tags").defer("body", "body_html")
+
+
 class ArticleDetailView(PublishedArticlesMixin, DetailView):
     """The article and its discussion, for every reader.
 

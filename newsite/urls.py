@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from newsite.views import healthz
+from newsite.views import healthz, styleguide
 from notices.views import moderation_record
 
 # The admin signs in through allauth's login page, so its rate limits and checks apply there too.
@@ -16,6 +16,7 @@ urlpatterns = [
         TemplateView.as_view(template_name="pages/accessibility.html"),
         name="accessibility",
     ),
+    path("styleguide/", styleguide, name="styleguide"),
     path("moderation/", moderation_record, name="moderation-record"),
     path("admin/", admin.site.urls),
     path("accounts/profile/", include("accounts.urls")),

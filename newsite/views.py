@@ -1,10 +1,18 @@
 import logging
+import re
+from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from articles.models import Article
 
 logger = logging.getLogger(__name__)
 
@@ -31,3 +39,55 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if healthy else "degraded", **checks}, status=200 if healthy else 503
     )
+
+
+# The palette tokens the pattern page shows (site.css :root).
+STYLEGUIDE_COLOURS = [
+    "bg",
+    "fg",
+    "muted",
+    "accent",
+    "kicker",
+    "line",
+    "card",
+    "surface",
+    "focus",
+    "danger",
+    "success",
+    "warning-bg",
+]
+
+
+@require_safe
+@never_cache
+def styleguide(request: HttpRequest) -> HttpResponse:
+    """The pattern page: every component in both schemes. Staff only (or DEBUG): it is a
+    reference for the team and the visual tests, not a page for readers."""
+    if not (settings.DEBUG or request.user.is_staff):
+        raise Http404
+    sample = Article(
+        title=gettext("Japan to stop buying Huawei and ZTE phones for government offices"),
+        slug="sample-story",
+        summary=gettext(
+            "Officials say the decision follows a security review; both companies deny the claims."
+        ),
+        published_at=timezone.now(),
+        comment_count=12,
+    )
+    return render(
+        request,
+        "pages/styleguide.html",
+        {
+            "sample": sample,
+            "schemes": [("light", gettext("Light")), ("dark", gettext("Dark"))],
+            "colours": STYLEGUIDE_COLOURS,
+            "steps": ["-1", "0", "1", "2", "3", "4"],
+            "icons": sprite_icon_names(),
+        },
+    )
+
+
+def sprite_icon_names() -> list[str]:
+    """The names of the icons in static/icons/sprite.svg (i-NAME symbols)."""
+    sprite = Path(settings.BASE_DIR, "static", "icons", "sprite.svg").read_text()
+    return re.findall(r'<symbol id="i-([a-z0-9-]+)"', sprite)

@@ -21,21 +21,19 @@
     });
   });
 
-  document.querySelectorAll("[data-copy-link]").forEach(function (button) {
-    var field = document.getElementById(button.getAttribute("data-copy-link"));
-    var status = button.closest(".share__copy").querySelector("[data-copy-status]");
-    if (!field || !navigator.clipboard) { return; }
-    button.hidden = false;
-    button.addEventListener("click", function () {
-      navigator.clipboard.writeText(field.value).then(
-        function () { status.textContent = "Link copied."; },
-        function () { field.select(); status.textContent = "Press Ctrl+C (⌘C on a Mac) to copy."; }
+  // The link icon is a plain link to the story; where the clipboard works it copies instead.
+  document.querySelectorAll("[data-copy-link]").forEach(function (link) {
+    var status = link.closest(".share").querySelector("[data-copy-status]");
+    var label = link.querySelector("[data-copy-label]");
+    if (!navigator.clipboard || !status) { return; }
+    if (label) { label.textContent = link.getAttribute("data-copy-text") || "Copy link"; }
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      navigator.clipboard.writeText(link.getAttribute("data-copy-link")).then(
+        function () { status.textContent = link.getAttribute("data-copied-text") || "Link copied."; },
+        function () { status.textContent = link.getAttribute("data-copy-failed-text") || "Could not copy: copy the address from the address bar."; }
       );
     });
-  });
-
-  document.querySelectorAll("[data-share-url-field]").forEach(function (field) {
-    field.addEventListener("focus", function () { field.select(); });
   });
 
   document.querySelectorAll("[data-share-native]").forEach(function (button) {

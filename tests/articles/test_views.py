@@ -35,8 +35,11 @@ def test_home_card_shows_date_summary_tags_and_comment_count(client):
     response = client.get("/")
     html = response.content.decode()
     assert "What happened." in html
-    assert f'href="{article.get_absolute_url()}#comments">3 comments</a>' in html
-    assert '<a href="/tags/security/" class="tag">Security</a>' in html
+    link = f'<a class="story-meta__comments" href="{article.get_absolute_url()}#comments">'
+    assert link in html
+    assert "<span>3 comments</span></a>" in html
+    # The lead story's kicker is its first tag.
+    assert '<p class="kicker"><a href="/tags/security/">Security</a></p>' in html
 
 
 def test_home_is_paginated(client, settings):
@@ -53,7 +56,7 @@ def test_home_is_paginated(client, settings):
 def test_home_queries_do_not_grow_with_articles_or_tags(client, count, page_queries):
     """Tags and sources are prefetched: no query per card (the N+1 of article.tags.all)."""
     make_articles(count, tags_each=5)
-    # count, page of articles, their tags, their sources; and the "most discussed" list.
+    # count, page of articles, their tags; the "most discussed" list and the tag sections.
     with page_queries() as sql:
         response = client.get("/")
     assert len(sql) == 5, "\n".join(sql)
@@ -73,7 +76,7 @@ def test_article_page_shows_what_a_reader_needs(client):
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<h1>Big &lt;news&gt; &amp; more</h1>" in html
+    assert '<h1 class="article__title">Big &lt;news&gt; &amp; more</h1>' in html
     assert html.count("<h1") == 1
     assert '<p class="standfirst">The standfirst.</p>' in html
     assert "<p>First <em>paragraph</em>.</p>\n<p>Last paragraph.</p>" in html

@@ -1,4 +1,5 @@
-"""A reader shares the seed article: copy link, Mastodon (remembered), and the header search."""
+"""A reader shares the seed article: the icon row, copy link, Mastodon behind <details>
+(remembered), and the header search."""
 
 import re
 
@@ -36,29 +37,42 @@ def test_share_block_with_javascript(article_url, page: Page, output_path):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.goto(article_url)
     share = page.get_by_role("region", name="Share this story")
-    expect(share).to_contain_text("Let us know in the comments below, or share it:")
-    expect(share.get_by_role("link", name=re.compile("^Reddit"))).to_have_attribute(
+    # One compact row of icons, each named for screen readers; one call to action.
+    expect(share.get_by_role("link", name="Reddit (opens in a new tab)")).to_have_attribute(
         "rel", "noopener noreferrer"
     )
+    expect(share.get_by_role("link", name="Reddit (opens in a new tab)")).to_be_visible()
+    expect(share).not_to_contain_text("Let us know")
+    rows = page.evaluate(
+        """() => new Set([...document.querySelectorAll('.share__links > li:not([hidden])')]
+            .map(li => Math.round(li.getBoundingClientRect().top))).size"""
+    )
+    assert rows == 1, "the share icons should fit one row at desktop width"
 
-    share.get_by_role("button", name="Copy link").click()
+    share.get_by_role("link", name="Copy link").click()
     expect(share.get_by_role("status")).to_have_text("Link copied.")
     # The canonical address (SITE_URL), whatever host the page was reached through.
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == settings.SITE_URL + article_url.removeprefix(page.url.split("/articles/")[0])
-    # The Web Share button appears only where the browser can share.
+    expect(page).to_have_url(article_url)  # copying does not navigate
+    # The device's share sheet appears only where the browser can share.
     can_share = page.evaluate("typeof navigator.share === 'function'")
-    native = share.get_by_role("button", name="More ways to share…")
+    native = share.get_by_role("button", name="Share…")
     expect(native).to_be_visible() if can_share else expect(native).to_be_hidden()
     page.screenshot(path=output_path("share.png"), full_page=True)
 
+    # Mastodon sits behind a <details>: closed until the reader asks for it.
+    server = share.get_by_label("Share on Mastodon: your server")
+    expect(server).to_be_hidden()
+    share.get_by_text("Mastodon", exact=True).click()
     visited = _fake_mastodon(page)
-    share.get_by_label("Share on Mastodon: your server").fill("@ada@Mastodon.Social")
+    server.fill("@ada@Mastodon.Social")
     share.get_by_role("button", name="Share on Mastodon").click()
     expect(page).to_have_title("Mastodon")
     assert visited[0].startswith("https://mastodon.social/share?text=The%20Japanese%20government")
 
     page.goto(article_url)
+    page.get_by_text("Mastodon", exact=True).click()
     expect(page.get_by_label("Share on Mastodon: your server")).to_have_value(
         "@ada@Mastodon.Social"
     )
@@ -69,11 +83,13 @@ def test_share_block_without_javascript(article_url, browser: Browser):
     page = context.new_page()
     page.goto(article_url)
     share = page.get_by_role("region", name="Share this story")
-    expect(share.get_by_role("button", name="Copy link")).to_be_hidden()
-    expect(share.get_by_label("Link to this story")).to_be_visible()
-    expect(share.get_by_role("button", name="More ways to share…")).to_be_hidden()
+    # Without the script the link icon is a plain link to the story, and no share sheet.
+    link = share.get_by_role("link", name="Link to this story")
+    expect(link).to_have_attribute("href", re.compile(r"/articles/.+/$"))
+    expect(share.get_by_role("button", name="Share…")).to_be_hidden()
 
     visited = _fake_mastodon(page)
+    share.get_by_text("Mastodon", exact=True).click()
     share.get_by_label("Share on Mastodon: your server").fill("not a server/evil")
     share.get_by_role("button", name="Share on Mastodon").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Share on Mastodon")

@@ -23,9 +23,11 @@ def discussed(db):
 def test_most_discussed_on_the_home_page(client, discussed):
     html = client.get(reverse("articles:home")).content.decode()
     box = _discussed(html)
-    assert '<h2 id="most-discussed-heading">Most discussed</h2>' in box
+    assert '<h2 id="most-discussed-heading" class="section-title">Most discussed</h2>' in box
     assert box.index("Busy") < box.index("Some")
-    assert '<a href="/articles/busy/#comments">12 comments</a>' in box
+    count_link = '<a class="most-discussed__count" href="/articles/busy/#comments">'
+    assert count_link in box
+    assert box.index("<span>12 comments</span>") > box.index(count_link)
     assert "Quiet" not in box
     assert "Hidden draft" not in box
 
@@ -49,4 +51,4 @@ def test_home_queries_do_not_grow_with_discussed_articles(
     client.get(reverse("articles:home"))  # once-per-process lookups out of the way
     with django_assert_max_num_queries(5):
         html = client.get(reverse("articles:home")).content.decode()
-    assert _discussed(html).count("<li>") == 5
+    assert _discussed(html).count('<li class="most-discussed__item">') == 5

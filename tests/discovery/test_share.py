@@ -64,18 +64,27 @@ def test_share_block_on_article_page(client):
         )
     ]
 
-    assert "Let us know in the comments below, or share it:" in section
+    # One call to action, and no second one asking for comments as the old block did.
+    assert '<h2 id="share-heading" class="share__title">Share this story</h2>' in section
+    assert "Let us know" not in section
     assert "Google" not in html
     x_link = 'href="https://x.com/intent/post?text=Tom%20%26%20Jerry%20say%20%22hi%22'
     assert x_link in section
     # Links to other sites open a new tab without handing it our window or our address.
     assert section.count('target="_blank" rel="noopener noreferrer"') == 7
     assert 'href="mailto:?subject=Tom%20%26%20Jerry' in section
-    # No JavaScript needed: the link is shown to select, the Mastodon form submits to us.
-    assert 'value="https://news.example/articles/tom-jerry/" readonly' in section
+    # Icons with names: each link says where it goes, in words a screen reader reads.
+    assert '<span class="visually-hidden">Reddit (opens in a new tab)</span>' in section
+    assert '<use href="/static/icons/sprite.svg#i-reddit"></use>' in section
+    # No JavaScript needed: the link icon is a plain link to the story (share.js makes it copy);
+    # Mastodon sits in a <details> and its form submits to us.
+    assert (
+        '<a class="share__link share__link--icon" href="https://news.example/articles/tom-jerry/"'
+        in section
+    )
+    assert '<details class="share__mastodon">' in section
     assert f'action="{reverse("discovery:share-mastodon")}"' in section
-    # Enhancements start hidden and the script is a deferred file, not inline code.
-    assert 'data-copy-link="share-url" hidden' in section
+    # The device's share sheet starts hidden; the script is a deferred file, not inline code.
     assert "<li hidden><button" in section
     assert '<script src="/static/js/share.js" defer></script>' in html
 

@@ -1,9 +1,12 @@
 import logging
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
+from django.views.static import serve
 from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
@@ -31,3 +34,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if healthy else "degraded", **checks}, status=200 if healthy else 503
     )
+
+
+# Uploaded files get new, random names (articles.images), so a name's content never changes.
+MEDIA_MAX_AGE = 365 * 24 * 60 * 60
+
+
+@require_safe
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    """Uploaded files from MEDIA_ROOT, for a site run without nginx (`make run`). Behind nginx
+    its `location /media/` answers first (deploy/nginx/newsite.conf); with an S3 storage the
+    files have their own URLs and DJANGO_SERVE_MEDIA=0 turns this off."""
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    patch_cache_control(response, public=True, max_age=MEDIA_MAX_AGE, immutable=True)
+    return response

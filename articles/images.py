@@ -85,8 +85,12 @@ def validate_lead_image(file) -> None:
 
 
 def rendition_widths(original_width: int) -> list[int]:
-    """The standard widths up to the original's (never upscaled); a small image as it is."""
-    return [w for w in RENDITION_WIDTHS if w <= original_width] or [original_width]
+    """The standard widths below the original's, then the original's own if it is narrower
+    than the widest: never upscaled, and the sharpest copy is always offered."""
+    widths = [w for w in RENDITION_WIDTHS if w < original_width]
+    if original_width <= RENDITION_WIDTHS[-1]:
+        widths.append(original_width)
+    return widths
 
 
 def _flattened(image: Image.Image) -> Image.Image:

@@ -115,10 +115,9 @@ def make_renditions(source_name: str, *, storage=default_storage) -> dict:
     """Write every rendition of the stored image `source_name`; returns what
     `Article.lead_image_renditions` keeps: {"source", "widths", "<format>": {width: name},
     "og": name}."""
-    with storage.open(source_name, "rb") as file:
-        with Image.open(file) as opened:
-            opened.load()
-            image = _flattened(opened)
+    with storage.open(source_name, "rb") as file, Image.open(file) as opened:
+        opened.load()
+        image = _flattened(opened)
     folder = "lead-images/renditions/" + hashlib.sha256(source_name.encode()).hexdigest()[:16]
     widths = rendition_widths(image.width)
     renditions: dict = {"source": source_name, "widths": widths}

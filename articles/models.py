@@ -203,13 +203,6 @@ class Article(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def clean(self) -> None:
-        super().clean()
-        if self.lead_image and not self.lead_image_alt.strip():
-            raise ValidationError(
-                {"lead_image_alt": _("Describe the image for readers who cannot see it.")}
-            )
-
     def save(self, *args, **kwargs) -> None:
         self.body_html = render_article_markdown(self.body)
         stale = self.lead_image.name != self.lead_image_renditions.get("source")
@@ -222,8 +215,16 @@ class Article(models.Model):
             from .tasks import make_lead_image_renditions
 
             pk, name = self.pk, self.lead_image.name
-            transaction.on_commit(
-                lambda: make_lead_image_renditions.enqueue(pk, name), robust=True
+            transaction.on_commit(lambda: make_lead_image_renditions.enqueue(pk, name), robust=True)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        super().clean()
+        if self.lead_image and not self.lead_image_alt.strip():
+            raise ValidationError(
+                {"lead_image_alt": _("Describe the image for readers who cannot see it.")}
             )
 
     @cached_property
@@ -237,9 +238,6 @@ class Article(models.Model):
         return bool(self.lead_image) and (
             self.lead_image_renditions.get("source") == self.lead_image.name
         )
-
-    def get_absolute_url(self) -> str:
-        return reverse("articles:detail", kwargs={"slug": self.slug})
 
     @property
     def is_published(self) -> bool:

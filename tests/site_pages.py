@@ -41,6 +41,8 @@ def public_paths(article) -> list[str]:
     return [
         "/",
         article.get_absolute_url(),
+        # The seed with a lead image (its original, sized: no worker runs here).
+        Article.objects.get(seed_file="001_harbour-at-dusk.md").get_absolute_url(),
         Tag.objects.get(name="Security").get_absolute_url(),
         Source.objects.get(name="Reuters").get_absolute_url(),
         "/search/?q=Huawei",

@@ -77,9 +77,7 @@ def test_too_many_pixels_is_refused_in_the_form(editor_client, monkeypatch):
     assert "megapixels" in " ".join(response.context["adminform"].form.errors["lead_image"])
 
 
-def test_form_shows_a_preview_of_the_original_then_of_the_small_rendition(
-    editor_client, run_tasks
-):
+def test_form_shows_a_preview_of_the_original_then_of_the_small_rendition(editor_client, run_tasks):
     article = with_lead_image(ArticleFactory(), size=(960, 540))
     html = editor_client.get(change_url(article)).content.decode()
     assert 'enctype="multipart/form-data"' in html

@@ -269,7 +269,7 @@ def test_existing_seeds_parse_and_digest_as_before():
         except SeedError:
             continue
         if parsed.image is not None:
-            continue  # a seed with a lead image is newer than bylines (tests/articles/test_lead_images.py)
+            continue  # seeds with a lead image came after bylines
         assert parsed.authors == ()
         assert parsed.digest == _digest_before_authors(parsed)
         checked += 1

@@ -84,8 +84,12 @@ def test_alt_text_is_required_with_an_image():
 
 @pytest.mark.parametrize(
     ("width", "expected"),
-    [(2400, [480, 800, 1200, 1600]), (1600, [480, 800, 1200, 1600]), (1000, [480, 800, 1000]),
-     (300, [300])],
+    [
+        (2400, [480, 800, 1200, 1600]),
+        (1600, [480, 800, 1200, 1600]),
+        (1000, [480, 800, 1000]),
+        (300, [300]),
+    ],
 )
 def test_widths_are_never_upscaled(width, expected):
     assert rendition_widths(width) == expected
@@ -146,7 +150,8 @@ def test_page_shows_the_original_sized_until_renditions_exist(client):
         f'<img src="{article.lead_image.url}" width="960" height="540" alt="Cranes at dusk" '
         'decoding="async" fetchpriority="high">'
     ) in html
-    assert "The quay" in html and "Image: Jo Bloggs" in html
+    assert "The quay" in html
+    assert "Image: Jo Bloggs" in html
 
 
 def test_page_offers_avif_webp_and_jpeg_at_every_width(client, run_tasks):
@@ -169,8 +174,10 @@ def test_lazy_outside_the_lead_position(rf):
 
     article = with_lead_image(ArticleFactory())
     html = render_to_string("articles/_lead_image.html", {"article": article})
-    assert 'loading="lazy"' in html and "fetchpriority" not in html
-    assert render_to_string("articles/_lead_image.html", {"article": ArticleFactory()}).strip() == ""
+    assert 'loading="lazy"' in html
+    assert "fetchpriority" not in html
+    without = render_to_string("articles/_lead_image.html", {"article": ArticleFactory()})
+    assert without.strip() == ""
 
 
 def test_alt_text_and_caption_are_escaped(client):

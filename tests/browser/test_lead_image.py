@@ -85,9 +85,11 @@ def test_the_browser_fetches_one_avif_of_the_width_it_needs(
     images = []
     page.on(
         "response",
-        lambda r: images.append((r.url, len(r.body())))
-        if "/media/" in r.url and r.status == 200
-        else None,
+        lambda r: (
+            images.append((r.url, len(r.body())))
+            if "/media/" in r.url and r.status == 200
+            else None
+        ),
     )
     page.goto(live_server.url + illustrated.get_absolute_url(), wait_until="load")
     context.close()
@@ -105,7 +107,7 @@ def test_lighthouse_scores_100_on_the_article_with_its_image(illustrated, live_s
         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
         '--host-resolver-rules="MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"',
     )
-    subprocess.run(  # noqa: S603 - our own checker, our own test server
+    subprocess.run(
         [
             str(LIGHTHOUSE),
             live_server.url + illustrated.get_absolute_url(),
@@ -124,7 +126,8 @@ def test_lighthouse_scores_100_on_the_article_with_its_image(illustrated, live_s
     failing = [
         f"{audit['id']}: {audit['title']}"
         for audit in result["audits"].values()
-        if audit["score"] is not None and audit["score"] < 1
+        if audit["score"] is not None
+        and audit["score"] < 1
         and audit["scoreDisplayMode"] in ("binary", "numeric")
     ]
     assert scores == {

@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_COMPILE_BYTECODE := 1
 MANAGE := $(VENV)/bin/python manage.py
 
-.PHONY: run dev test bench install install-test lint format setup secret clean fonts icons
+.PHONY: run dev test bench install install-test lint format setup secret clean fonts icons visual-refs
 
 run: install setup ## Install, migrate, load seeds, collect static; serve (gunicorn) and run tasks.
 	exec bin/serve
@@ -31,6 +31,9 @@ setup: .secret_key
 
 test: install-test .secret_key ## Install test dependencies and run the whole suite.
 	$(VENV)/bin/pytest
+
+visual-refs: install-test .secret_key ## Rewrite tests/visual/references/ (deliberately: review the PNGs).
+	UPDATE_VISUAL_REFS=1 $(VENV)/bin/pytest -q -p no:randomly tests/visual
 
 bench: install-test .secret_key ## Load-test the site under gunicorn (SQLite; or DATABASE_URL + REDIS_URL).
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)

@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,10 +20,13 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from .images import validate_lead_image
 from .models import Article, ArticleAuthor, Author, Source, Tag
 from .services import (
     ImportReport,
@@ -144,6 +148,13 @@ class DiscussionSettingsForm(forms.Form):
 
 
 class ArticleAdminForm(forms.ModelForm):
+    def clean_lead_image(self):
+        """A new upload within the byte and pixel caps (the model only stores the name)."""
+        image = self.cleaned_data.get("lead_image")
+        if isinstance(image, UploadedFile):
+            validate_lead_image(image)
+        return image
+
     class Meta:
         model = Article
         fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose what is shown
@@ -269,9 +280,27 @@ class ArticleAdmin(VersionAdmin):
     list_per_page = 50
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("tags", "sources")
-    readonly_fields = ("comment_count", "seed_file", "created_at", "updated_at")
+    readonly_fields = (
+        "lead_image_preview",
+        "comment_count",
+        "seed_file",
+        "created_at",
+        "updated_at",
+    )
     fieldsets = (
         (None, {"fields": ("title", "slug", "summary", "body")}),
+        (
+            _("Lead image"),
+            {
+                "fields": (
+                    "lead_image",
+                    "lead_image_preview",
+                    "lead_image_alt",
+                    "lead_image_caption",
+                    "lead_image_credit",
+                )
+            },
+        ),
         ("Publishing", {"fields": ("status", "published_at", "comments_open")}),
         (
             "Discussion",
@@ -330,6 +359,26 @@ class ArticleAdmin(VersionAdmin):
             if on
         ]
         return ", ".join(settings) or "—"
+
+    @admin.display(description=_("Preview"))
+    def lead_image_preview(self, obj: Article) -> str:
+        """The smallest rendition once the worker has made it; the original until then."""
+        if not obj.lead_image:
+            return _("No image yet.")
+        if obj.lead_image_ready:
+            width = obj.lead_image_renditions["widths"][0]
+            url = obj.lead_image.storage.url(obj.lead_image_renditions["jpeg"][str(width)])
+            note = ""
+        else:
+            url, note = obj.lead_image.url, _("Smaller copies are being made.")
+        width, height = obj.lead_image_width or 1, obj.lead_image_height or 1
+        return format_html(
+            '<img src="{}" alt="{}" width="240" height="{}" class="lead-image-preview"> {}',
+            url,
+            obj.lead_image_alt,
+            round(240 * height / width),
+            note,
+        )
 
     @admin.display(description="Tags")
     def tag_names(self, obj: Article) -> str:

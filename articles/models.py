@@ -4,11 +4,14 @@ from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from newsite.markdown import render_article_markdown
+
+from .images import lead_image_path, picture
 
 
 class Tag(models.Model):
@@ -158,6 +161,32 @@ class Article(models.Model):
     comment_count = models.PositiveIntegerField(default=0, editable=False)
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
     sources = models.ManyToManyField(Source, blank=True, related_name="articles")
+    lead_image = models.ImageField(
+        _("lead image"),
+        upload_to=lead_image_path,
+        blank=True,
+        width_field="lead_image_width",
+        height_field="lead_image_height",
+        help_text=_(
+            "Optional. JPEG, PNG, WebP or AVIF, at least 1600 pixels wide for sharp screens; "
+            "smaller copies are made in the background."
+        ),
+    )
+    lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_alt = models.CharField(
+        _("image description (alt text)"),
+        max_length=300,
+        blank=True,
+        help_text=_("Required with an image: what it shows, for readers who cannot see it."),
+    )
+    lead_image_caption = models.CharField(_("caption"), max_length=300, blank=True)
+    lead_image_credit = models.CharField(
+        _("credit"), max_length=200, blank=True, help_text=_("e.g. “Reuters / Kim Kyung-Hoon”.")
+    )
+    # Made by the worker (articles.tasks): {"source", "widths", "avif"/"webp"/"jpeg": {width:
+    # name}, "og": name}. Empty, or naming another source, until the current image's are ready.
+    lead_image_renditions = models.JSONField(default=dict, blank=True, editable=False)
     seed_file = models.CharField(
         max_length=255, blank=True, db_index=True, help_text="The seed file this came from."
     )
@@ -176,10 +205,39 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.body_html = render_article_markdown(self.body)
+        stale = self.lead_image.name != self.lead_image_renditions.get("source")
+        if stale and self.lead_image_renditions:
+            self.lead_image_renditions = {}
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "lead_image_renditions"}
         super().save(*args, **kwargs)
+        if stale and self.lead_image:
+            from .tasks import make_lead_image_renditions
+
+            pk, name = self.pk, self.lead_image.name
+            transaction.on_commit(lambda: make_lead_image_renditions.enqueue(pk, name), robust=True)
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        super().clean()
+        if self.lead_image and not self.lead_image_alt.strip():
+            raise ValidationError(
+                {"lead_image_alt": _("Describe the image for readers who cannot see it.")}
+            )
+
+    @cached_property
+    def lead_picture(self) -> dict | None:
+        """The <picture> of the lead image (articles.images.picture), or None without one."""
+        return picture(self)
+
+    @property
+    def lead_image_ready(self) -> bool:
+        """The worker has made this image's renditions."""
+        return bool(self.lead_image) and (
+            self.lead_image_renditions.get("source") == self.lead_image.name
+        )
 
     @property
     def is_published(self) -> bool:
@@ -203,13 +261,23 @@ class Article(models.Model):
             tags=sorted(t.name for t in self.tags.all()),
             sources=sorted(s.name for s in self.sources.all()),
             authors=[byline["name"] for byline in self.bylines],
+            image=(
+                (self.lead_image_alt, self.lead_image_caption, self.lead_image_credit)
+                if self.lead_image
+                else ()
+            ),
         )
 
 
-def content_digest(*, title: str, summary: str, body: str, tags, sources, authors=()) -> str:
+def content_digest(
+    *, title: str, summary: str, body: str, tags, sources, authors=(), image=()
+) -> str:
+    """`image`: the lead image's (alt, caption, credit); the file itself is not compared."""
     fields = {"title": title, "summary": summary, "body": body, "tags": tags, "sources": sources}
     if authors:  # only then: digests of seeds without authors stay as they were
         fields["authors"] = list(authors)
+    if image:  # likewise for seeds without an image
+        fields["image"] = list(image)
     payload = json.dumps(fields, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()
 

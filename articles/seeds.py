@@ -14,6 +14,10 @@ Kenji Sato]`, each the name or the slug of an author that exists (Articles > Aut
 byline keeps their order. The import refuses a name it does not know rather than invent a
 staff account.
 
+A Markdown seed may name a lead image in the same folder: `image: harbour.jpg` with
+`image_alt:` (required with it), `image_caption:` and `image_credit:`. The parser checks the
+name only; the import (articles.services) reads and validates the file.
+
 Nothing is lost silently: every line the parser drops is listed in ParsedArticle.dropped.
 """
 
@@ -74,6 +78,7 @@ class ParsedArticle:
     published_at: dt.datetime | None = None
     slug: str = ""
     authors: tuple[str, ...] = ()
+    image: "SeedImage | None" = None
     has_call_to_action: bool = False
     dropped: tuple[str, ...] = field(default=(), compare=False)
 
@@ -92,7 +97,23 @@ class ParsedArticle:
             tags=sorted(self.tags),
             sources=sorted(self.sources),
             authors=self.authors,
+            image=self.image.described if self.image else (),
         )
+
+
+@dataclass(frozen=True)
+class SeedImage:
+    """A lead image named in front matter: a file beside the seed (`line`: where it is named)."""
+
+    file_name: str
+    alt: str
+    caption: str = ""
+    credit: str = ""
+    line: int | None = None
+
+    @property
+    def described(self) -> tuple[str, str, str]:
+        return (self.alt, self.caption, self.credit)
 
 
 def read_seed_file(path: Path) -> ParsedArticle:
@@ -267,6 +288,7 @@ def _parse_front_matter(text: str, *, name: str) -> ParsedArticle:
     if not isinstance(meta, dict):
         raise SeedError(name, "front matter must be a mapping of field: value", 2)
     known = {"title", "tags", "sources", "published_at", "summary", "slug", "authors"}
+    known |= {"image", "image_alt", "image_caption", "image_credit"}
     if unknown := sorted(set(map(str, meta)) - known):
         raise SeedError(name, f"unknown front matter field(s): {', '.join(unknown)}", 2)
 
@@ -298,7 +320,32 @@ def _parse_front_matter(text: str, *, name: str) -> ParsedArticle:
         authors=_name_list(
             meta.get("authors"), separator=",", kind="author", name=name, lines=lines
         ),
+        image=_image(meta, name=name, lines=lines),
     )
+
+
+def _image(meta: dict, *, name: str, lines: dict[str, int]) -> SeedImage | None:
+    texts = {
+        key: " ".join(str(meta.get(f"image{key}") or "").split())
+        for key in ("", "_alt", "_caption", "_credit")
+    }
+    file_name = texts[""]
+    if not file_name:
+        if any(texts.values()):
+            raise SeedError(name, "image_alt, image_caption or image_credit without an image")
+        return None
+    line = lines.get("image")
+    # Only a file beside the seed: never a path that could read elsewhere on the server.
+    if Path(file_name).name != file_name or file_name.startswith("."):
+        raise SeedError(name, f"image {file_name!r} must be a file name in the seed's folder", line)
+    if not texts["_alt"]:
+        raise SeedError(name, "image_alt is required with an image: describe what it shows", line)
+    limits = field_limits()
+    for key in ("_alt", "_caption", "_credit"):
+        if len(texts[key]) > limits[f"image{key}"]:
+            message = f"image{key} is longer than {limits[f'image{key}']} characters"
+            raise SeedError(name, message, lines.get(f"image{key}"))
+    return SeedImage(file_name, texts["_alt"], texts["_caption"], texts["_credit"], line)
 
 
 class _SeedYamlLoader(yaml.SafeLoader):
@@ -344,6 +391,10 @@ def field_limits() -> dict[str, int]:
         "tag": Tag._meta.get_field("name").max_length,
         "source": Source._meta.get_field("name").max_length,
         "author": Author._meta.get_field("name").max_length,
+        **{
+            f"image{key}": Article._meta.get_field(f"lead_image{key}").max_length
+            for key in ("_alt", "_caption", "_credit")
+        },
     }
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
@@ -19,8 +20,16 @@ from django.utils.text import slugify
 
 from newsite import pagecache
 
+from .images import validate_lead_image
 from .models import Article, ArticleAuthor, Author, Source, Tag
-from .seeds import MAX_SEED_BYTES, ParsedArticle, SeedError, read_seed_file, too_large_message
+from .seeds import (
+    MAX_SEED_BYTES,
+    ParsedArticle,
+    SeedError,
+    SeedImage,
+    read_seed_file,
+    too_large_message,
+)
 
 
 class Outcome(enum.StrEnum):
@@ -89,13 +98,18 @@ def _named(model, names: Iterable[str]) -> list:
 
 
 def article_import(
-    *, parsed: ParsedArticle, force: bool = False, status: str = Article.Status.PUBLISHED
+    *,
+    parsed: ParsedArticle,
+    force: bool = False,
+    status: str = Article.Status.PUBLISHED,
+    folder: Path | None = None,
 ) -> tuple[Outcome, Article]:
     """Create or update the article for one parsed seed; safe to run any number of times.
 
     An article an editor changed since its last import is left alone unless `force` is set.
     A seed without a date is published at its first import and never re-dated later.
-    `status` is a new article's (an existing one keeps its own).
+    `status` is a new article's (an existing one keeps its own). `folder` holds the seed, and
+    the image it names, if any.
     """
     authors = _authors_named(parsed.authors)
     if authors:  # named by slug or in any case, stored (and compared) as their bylines read
@@ -117,6 +131,7 @@ def article_import(
     article.title = parsed.title
     article.summary = parsed.summary
     article.body = parsed.body
+    _set_seed_image(article, parsed.image, folder=folder, seed_name=parsed.name)
     article.seed_file = parsed.name
     article.seed_digest = parsed.digest
     if parsed.published_at:
@@ -145,6 +160,31 @@ def article_import(
     if authors or article.bylines:
         article_set_authors(article=article, authors=authors)
     return outcome, article
+
+
+def _set_seed_image(
+    article: Article, image: SeedImage | None, *, folder: Path | None, seed_name: str
+) -> None:
+    """Attach the seed's lead image (read, checked, then copied to the storage), or none."""
+    if image is None:
+        article.lead_image = None
+        article.lead_image_alt = article.lead_image_caption = article.lead_image_credit = ""
+        return
+    path = (folder or Path()) / image.file_name
+    try:
+        with path.open("rb") as file:
+            validate_lead_image(File(file, name=image.file_name))
+            file.seek(0)
+            article.lead_image.save(image.file_name, File(file), save=False)
+    except OSError as exc:
+        message = f"image {image.file_name!r}: cannot read it ({exc.strerror or exc})"
+        raise SeedError(seed_name, message, image.line) from exc
+    except ValidationError as exc:
+        message = f"image {image.file_name!r}: {' '.join(exc.messages)}"
+        raise SeedError(seed_name, message, image.line) from exc
+    article.lead_image_alt = image.alt
+    article.lead_image_caption = image.caption
+    article.lead_image_credit = image.credit
 
 
 def _authors_named(names: Iterable[str]) -> list[Author]:
@@ -241,7 +281,7 @@ def _import_one(path: Path, report: ImportReport, *, force: bool, dry_run: bool)
         parsed = read_seed_file(path)
         report.dropped[path.name] = parsed.dropped
         with transaction.atomic():
-            outcome, _ = article_import(parsed=parsed, force=force)
+            outcome, _ = article_import(parsed=parsed, force=force, folder=path.parent)
             if dry_run:
                 raise _DryRunRollback
     except _DryRunRollback:

@@ -21,6 +21,7 @@ from .harness import ROOT, free_port
 
 CONF = ROOT / "deploy" / "nginx" / "newsite.conf"
 STATIC_ROOT = ROOT / "staticfiles"
+MEDIA_ROOT = ROOT / "media"
 MISSING = "nginx is needed: apt-get install nginx (.ci/run installs it)"
 
 TOP_LEVEL = """\
@@ -71,7 +72,13 @@ def nginx_binary() -> str | None:
 
 
 def render(
-    text: str, *, port: int, upstreams: list[str], static_root: Path, cache_dir: Path
+    text: str,
+    *,
+    port: int,
+    upstreams: list[str],
+    static_root: Path,
+    cache_dir: Path,
+    media_root: Path = MEDIA_ROOT,
 ) -> str:
     """The shipped configuration with this run's values in place of its examples.
 
@@ -82,6 +89,7 @@ def render(
         "    listen 80;\n    listen [::]:80;\n": f"    listen 127.0.0.1:{port};\n",
         "server_name news.example.com;": "server_name 127.0.0.1 localhost;",
         "alias /srv/newsite/staticfiles/;": f"alias {static_root}/;",
+        "alias /srv/newsite/media/;": f"alias {media_root}/;",
         "proxy_cache_path /var/cache/nginx/newsite ": f"proxy_cache_path {cache_dir} ",
         "    server 10.0.0.11:8000;\n    server 10.0.0.12:8000;\n": "".join(
             f"    server {address};\n" for address in upstreams
@@ -123,6 +131,7 @@ def nginx_in_front(
     upstreams: list[str],
     *,
     static_root: Path = STATIC_ROOT,
+    media_root: Path = MEDIA_ROOT,
     workers: int | str = 1,
     access_log: bool = True,
 ) -> Iterator[Front]:
@@ -139,6 +148,7 @@ def nginx_in_front(
             port=port,
             upstreams=[url.removeprefix("http://") for url in upstreams],
             static_root=static_root,
+            media_root=media_root,
             cache_dir=prefix / "cache",
         )
     )

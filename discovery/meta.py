@@ -15,6 +15,8 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from articles.images import og_image
+
 from .cards import HEIGHT, WIDTH, article_card_digest
 
 # JSON-LD comment items: enough to show the discussion, not the whole thread.
@@ -22,6 +24,8 @@ JSON_LD_COMMENTS = 5
 
 
 def absolute_url(path: str) -> str:
+    if path.startswith(("https://", "http://")):  # already absolute: a storage on its own host
+        return path
     return settings.SITE_URL + path
 
 
@@ -33,6 +37,19 @@ def card_url(article) -> str:
     """Versioned by the card's digest: a new title is a new URL, which social sites refetch."""
     path = reverse("discovery:card", kwargs={"slug": article.slug})
     return f"{absolute_url(path)}?v={article_card_digest(article)}"
+
+
+def social_image(article) -> dict[str, Any]:
+    """The lead image's 1200x630 crop when it has one, else the generated card."""
+    if lead := og_image(article):
+        return {**lead, "url": absolute_url(lead["url"]), "alt": article.lead_image_alt}
+    return {
+        "url": card_url(article),
+        "width": WIDTH,
+        "height": HEIGHT,
+        "type": "image/png",
+        "alt": image_alt(article),
+    }
 
 
 def description(article) -> str:
@@ -48,6 +65,7 @@ def modified_at(article):
 def open_graph(article) -> list[tuple[str, str]]:
     """Open Graph properties as (property, content) pairs; article:tag repeats, so not a dict."""
     tags = [tag.name for tag in article.tags.all()]
+    image = social_image(article)
     return [
         ("og:type", "article"),
         ("og:site_name", settings.SITE_NAME),
@@ -55,11 +73,11 @@ def open_graph(article) -> list[tuple[str, str]]:
         ("og:title", article.title),
         ("og:description", description(article)),
         ("og:url", article_url(article)),
-        ("og:image", card_url(article)),
-        ("og:image:type", "image/png"),
-        ("og:image:width", str(WIDTH)),
-        ("og:image:height", str(HEIGHT)),
-        ("og:image:alt", image_alt(article)),
+        ("og:image", image["url"]),
+        ("og:image:type", image["type"]),
+        ("og:image:width", str(image["width"])),
+        ("og:image:height", str(image["height"])),
+        ("og:image:alt", image["alt"]),
         ("article:published_time", article.published_at.isoformat()),
         ("article:modified_time", modified_at(article).isoformat()),
         *(("article:tag", tag) for tag in tags),
@@ -67,12 +85,13 @@ def open_graph(article) -> list[tuple[str, str]]:
 
 
 def twitter_card(article) -> list[tuple[str, str]]:
+    image = social_image(article)
     return [
         ("twitter:card", "summary_large_image"),
         ("twitter:title", article.title),
         ("twitter:description", description(article)),
-        ("twitter:image", card_url(article)),
-        ("twitter:image:alt", image_alt(article)),
+        ("twitter:image", image["url"]),
+        ("twitter:image:alt", image["alt"]),
     ]
 
 
@@ -147,7 +166,7 @@ def json_ld(article, *, comments: list) -> dict[str, Any]:
         "description": description(article),
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
-        "image": [card_url(article)],
+        "image": [social_image(article)["url"]],
         "datePublished": article.published_at,
         "dateModified": modified_at(article),
         "keywords": [tag.name for tag in article.tags.all()],

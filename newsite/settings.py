@@ -234,8 +234,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploads (lead images, social cards). Django serves them itself unless DJANGO_SERVE_MEDIA=0:
+# behind nginx its `location /media/` answers first; on S3 (README) the bucket serves them.
 MEDIA_URL = "media/"
-MEDIA_ROOT = BASE_DIR / "media"
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", default=True)
 # Hashed file names never change, so browsers may keep them for a year.
 WHITENOISE_MAX_AGE = 365 * 24 * 60 * 60
 

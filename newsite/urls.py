@@ -1,9 +1,10 @@
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 
-from newsite.views import healthz, styleguide
+from newsite.views import healthz, media, styleguide
 from notices.views import moderation_record
 
 # The admin signs in through allauth's login page, so its rate limits and checks apply there too.
@@ -28,3 +29,6 @@ urlpatterns = [
     path("", include("articles.urls")),
     path("", include("discovery.urls")),
 ]
+
+if settings.SERVE_MEDIA:
+    urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", media))

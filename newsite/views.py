@@ -8,9 +8,11 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django.views.static import serve
 
 from articles.models import Article
 
@@ -91,3 +93,17 @@ def sprite_icon_names() -> list[str]:
     """The names of the icons in static/icons/sprite.svg (i-NAME symbols)."""
     sprite = Path(settings.BASE_DIR, "static", "icons", "sprite.svg").read_text()
     return re.findall(r'<symbol id="i-([a-z0-9-]+)"', sprite)
+
+
+# Uploaded files get new, random names (articles.images), so a name's content never changes.
+MEDIA_MAX_AGE = 365 * 24 * 60 * 60
+
+
+@require_safe
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    """Uploaded files from MEDIA_ROOT, for a site run without nginx (`make run`). Behind nginx
+    its `location /media/` answers first (deploy/nginx/newsite.conf); with an S3 storage the
+    files have their own URLs and DJANGO_SERVE_MEDIA=0 turns this off."""
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    patch_cache_control(response, public=True, max_age=MEDIA_MAX_AGE, immutable=True)
+    return response

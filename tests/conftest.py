@@ -55,6 +55,13 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path_factory):
+    """Uploads (lead images, their renditions, social cards) go to a folder of the test's own,
+    never the checkout's media/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
 DB_FIXTURES = {"db", "transactional_db", "live_server", "client", "admin_client"}
 
 

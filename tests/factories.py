@@ -111,3 +111,27 @@ def relaxed_moderation(**overrides) -> ModerationSettings:
         setattr(rules, name, value)
     rules.save()
     return rules
+
+
+def image_bytes(size=(1600, 900), kind="JPEG", mode="RGB") -> bytes:
+    """A small gradient picture (compresses well, but is not one flat colour)."""
+    import io
+
+    from PIL import Image
+
+    image = Image.linear_gradient("L").resize(size).convert(mode)
+    buffer = io.BytesIO()
+    image.save(buffer, kind)
+    return buffer.getvalue()
+
+
+def with_lead_image(article: Article, *, size=(960, 540), alt="Cranes at dusk", **fields):
+    """Give `article` a lead image (the worker's renditions are not made: run_tasks() does)."""
+    from django.core.files.base import ContentFile
+
+    article.lead_image.save("photo.jpg", ContentFile(image_bytes(size)), save=False)
+    article.lead_image_alt = alt
+    for name, value in fields.items():
+        setattr(article, name, value)
+    article.save()
+    return article

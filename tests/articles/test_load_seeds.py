@@ -28,10 +28,10 @@ def folder(tmp_path):
     return tmp_path
 
 
-def test_default_folder_loads_the_seed_article():
+def test_default_folder_loads_the_seed_articles():
     out, _ = load()
-    assert "1 created" in out
-    article = Article.objects.published().get()
+    assert "2 created" in out
+    article = Article.objects.published().get(seed_file=SEED_NAME)
     assert article.title.startswith("The Japanese government will reportedly stop buying")
     assert (
         article.slug == "the-japanese-government-will-reportedly-stop-buying-huawei-and-zte-devices"
@@ -40,6 +40,10 @@ def test_default_folder_loads_the_seed_article():
     assert [t.name for t in article.tags.all()] == ["Business", "Security", "Tech"]
     assert [s.name for s in article.sources.all()] == ["Reuters"]
     assert article.body_html.count("<p>") == 6
+    illustrated = Article.objects.published().get(seed_file="001_harbour-at-dusk.md")
+    assert illustrated.lead_image.name.startswith("lead-images/")
+    assert (illustrated.lead_image_width, illustrated.lead_image_height) == (1600, 900)
+    assert illustrated.lead_image_alt.startswith("An illustration of a harbour at dusk")
 
 
 def test_second_run_changes_nothing_and_keeps_the_date(folder):

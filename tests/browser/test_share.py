@@ -18,7 +18,7 @@ def article_url(live_server):
     call_command("load_seeds", verbosity=0)
     from articles.models import Article
 
-    return live_server.url + Article.objects.get().get_absolute_url()
+    return live_server.url + Article.objects.get(title=TITLE).get_absolute_url()
 
 
 def _fake_mastodon(page: Page) -> list[str]:

@@ -56,8 +56,13 @@ def site():
 
 
 @pytest.fixture(scope="module")
-def front(site):
-    with nginx_in_front(site.urls) as running:
+def media_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(scope="module")
+def front(site, media_root):
+    with nginx_in_front(site.urls, media_root=media_root) as running:
         yield running
 
 
@@ -212,6 +217,20 @@ def test_static_files_are_immutable_and_precompressed(site, front):
     plain = requests.get(front.url + "/static/css/site.css", timeout=10)
     assert plain.status_code == 200
     assert "immutable" not in plain.headers["Cache-Control"]
+
+
+def test_uploaded_images_are_served_by_nginx_alone(site, front, media_root):
+    """Lead images and their renditions: from disk, kept a year, never reaching the app."""
+    (media_root / "lead-images").mkdir()
+    (media_root / "lead-images" / "photo.avif").write_bytes(b"not really an AVIF")
+    response = requests.get(front.url + "/media/lead-images/photo.avif", timeout=10)
+    assert response.status_code == 200
+    assert response.content == b"not really an AVIF"
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert app_requests(site, "/media/lead-images/photo.avif") == 0
+    missing = requests.get(front.url + "/media/lead-images/gone.jpg", timeout=10)
+    assert missing.status_code == 404
 
 
 @pytest.mark.parametrize("path", ["/", "/feeds/latest.rss"])

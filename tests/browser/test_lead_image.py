@@ -1,0 +1,138 @@
+"""The lead image in a real browser: no layout shift, the right rendition fetched, and
+Lighthouse's four categories at 100 on the article with its image (mobile)."""
+
+import json
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from articles.models import Article
+from tests.conftest import CHROMIUM_FLAGS
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SEED = "001_harbour-at-dusk.md"
+LIGHTHOUSE = settings.BASE_DIR / "node_modules" / ".bin" / "lighthouse"
+# Sums every layout shift the page makes, from before its first paint (buffered entries).
+LAYOUT_SHIFTS = """
+window.__layoutShift = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    if (!entry.hadRecentInput) window.__layoutShift += entry.value;
+  }
+}).observe({type: "layout-shift", buffered: true});
+"""
+
+
+@pytest.fixture
+def illustrated(live_server, run_tasks) -> Article:
+    """The seed article with a lead image, its renditions made by the worker."""
+    call_command("load_seeds", verbosity=0)
+    run_tasks()
+    article = Article.objects.get(seed_file=SEED)
+    assert article.lead_image_ready
+    return article
+
+
+def slow_images(page: Page) -> None:
+    """Images arrive well after the text is painted (as on a slow phone connection): without
+    width and height the text below them would jump. Chromium paints while the handler waits."""
+
+    def late(route):
+        time.sleep(1)  # the browser goes on rendering meanwhile; only this reply waits
+        route.continue_()
+
+    page.route("**/media/**", late)
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1280, 900)], ids=["phone", "desktop"])
+def test_no_layout_shift_while_the_image_and_fonts_load(
+    illustrated, live_server, page: Page, width, height
+):
+    page.set_viewport_size({"width": width, "height": height})
+    page.add_init_script(LAYOUT_SHIFTS)
+    slow_images(page)
+    page.goto(live_server.url + illustrated.get_absolute_url(), wait_until="load")
+    image = page.locator(".lead-image img")
+    expect(image).to_be_visible()
+    page.wait_for_function("document.fonts.status === 'loaded'")
+    assert page.evaluate("document.querySelector('.lead-image img').complete")
+    assert page.evaluate("document.querySelector('.lead-image img').naturalWidth") > 0
+    # Shifts are reported on the next frame: wait two.
+    page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    assert page.evaluate("window.__layoutShift") == 0
+
+
+@pytest.mark.parametrize(
+    ("width", "scale", "expected"),
+    [(390, 2, "800"), (1280, 1, "800"), (1280, 2, "1600")],
+    ids=["phone-2x", "desktop-1x", "desktop-2x"],
+)
+def test_the_browser_fetches_one_avif_of_the_width_it_needs(
+    illustrated, live_server, browser, width, scale, expected
+):
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, device_scale_factor=scale
+    )
+    page = context.new_page()
+    images = []
+    page.on(
+        "response",
+        lambda r: (
+            images.append((r.url, len(r.body())))
+            if "/media/" in r.url and r.status == 200
+            else None
+        ),
+    )
+    page.goto(live_server.url + illustrated.get_absolute_url(), wait_until="load")
+    context.close()
+    rendition = "/media/" + illustrated.lead_image_renditions["avif"][expected]
+    assert [url.removeprefix(live_server.url) for url, _ in images] == [rendition]
+
+
+def test_lighthouse_scores_100_on_the_article_with_its_image(illustrated, live_server, tmp_path):
+    """One mobile run (Lighthouse's default), all four categories."""
+    if not LIGHTHOUSE.exists():
+        pytest.fail("npm ci first: Lighthouse is an npm dev dependency")
+    chromium = shutil.which("chromium")
+    report = tmp_path / "lighthouse.json"
+    flags = " ".join(["--headless=new", *CHROMIUM_FLAGS]).replace(
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+        '--host-resolver-rules="MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"',
+    )
+    subprocess.run(
+        [
+            str(LIGHTHOUSE),
+            live_server.url + illustrated.get_absolute_url(),
+            "--only-categories=performance,accessibility,best-practices,seo",
+            "--output=json",
+            f"--output-path={report}",
+            f"--chrome-flags={flags}",
+            "--quiet",
+        ],
+        check=True,
+        timeout=180,
+        env={**os.environ, "CHROME_PATH": chromium},
+    )
+    result = json.loads(Path(report).read_text())
+    scores = {key: category["score"] for key, category in result["categories"].items()}
+    failing = [
+        f"{audit['id']}: {audit['title']}"
+        for audit in result["audits"].values()
+        if audit["score"] is not None
+        and audit["score"] < 1
+        and audit["scoreDisplayMode"] in ("binary", "numeric")
+    ]
+    assert scores == {
+        "performance": 1,
+        "accessibility": 1,
+        "best-practices": 1,
+        "seo": 1,
+    }, failing

@@ -271,7 +271,7 @@ class ArticleAdmin(VersionAdmin):
     autocomplete_fields = ("tags", "sources")
     readonly_fields = ("comment_count", "seed_file", "created_at", "updated_at")
     fieldsets = (
-        (None, {"fields": ("title", "slug", "summary", "body")}),
+        (None, {"fields": ("title", "slug", "language", "summary", "body")}),
         ("Publishing", {"fields": ("status", "published_at", "comments_open")}),
         (
             "Discussion",

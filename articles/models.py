@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from newsite.i18n import article_languages, text_direction
 from newsite.markdown import render_article_markdown
 
 
@@ -100,6 +101,15 @@ class Article(models.Model):
         blank=True, help_text="The standfirst: one or two sentences shown under the title."
     )
     body = models.TextField(help_text="Markdown. Leave a blank line between paragraphs.")
+    # The language the story is written in (not the reader's interface language): its page
+    # marks the text with lang and dir, so an English story inside the Arabic site reads
+    # left to right.
+    language = models.CharField(
+        max_length=10,
+        choices=article_languages,
+        default="en",
+        help_text="The language the article is written in.",
+    )
     body_html = models.TextField(
         blank=True, editable=False, help_text="Rendered from body on save."
     )
@@ -203,13 +213,22 @@ class Article(models.Model):
             tags=sorted(t.name for t in self.tags.all()),
             sources=sorted(s.name for s in self.sources.all()),
             authors=[byline["name"] for byline in self.bylines],
+            language=self.language,
         )
 
+    @property
+    def text_direction(self) -> str:
+        return text_direction(self.language)
 
-def content_digest(*, title: str, summary: str, body: str, tags, sources, authors=()) -> str:
+
+def content_digest(
+    *, title: str, summary: str, body: str, tags, sources, authors=(), language: str = "en"
+) -> str:
     fields = {"title": title, "summary": summary, "body": body, "tags": tags, "sources": sources}
     if authors:  # only then: digests of seeds without authors stay as they were
         fields["authors"] = list(authors)
+    if language != "en":  # likewise for English seeds
+        fields["language"] = language
     payload = json.dumps(fields, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()
 

@@ -117,6 +117,7 @@ def article_import(
     article.title = parsed.title
     article.summary = parsed.summary
     article.body = parsed.body
+    article.language = parsed.language
     article.seed_file = parsed.name
     article.seed_digest = parsed.digest
     if parsed.published_at:

@@ -2,6 +2,9 @@
 // Mastodon form submits to our server, and the article's address is shown ready to select.
 (function () {
   "use strict";
+  // The strings of the page's language, from /jsi18n/ (Django's JavaScript catalogue); the
+  // English text when it has not loaded.
+  function gettext(text) { return window.gettext ? window.gettext(text) : text; }
   var STORAGE_KEY = "newsite.mastodonInstance";
 
   function remembered() {
@@ -28,8 +31,8 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(field.value).then(
-        function () { status.textContent = "Link copied."; },
-        function () { field.select(); status.textContent = "Press Ctrl+C (⌘C on a Mac) to copy."; }
+        function () { status.textContent = gettext("Link copied."); },
+        function () { field.select(); status.textContent = gettext("Press Ctrl+C (⌘C on a Mac) to copy."); }
       );
     });
   });

@@ -8,7 +8,7 @@ from .models import User
 from .validators import validate_display_name
 
 DISPLAY_NAME_MAX_LENGTH = User._meta.get_field("display_name").max_length
-DISPLAY_NAME_HELP = "Shown beside your comments. You can change it later."
+DISPLAY_NAME_HELP = _("Shown beside your comments. You can change it later.")
 
 
 def _display_name_field() -> forms.CharField:

@@ -229,6 +229,8 @@ LANGUAGE_CODE = "en-gb"
 # own language, as the switcher shows them.
 LANGUAGES = [("en-gb", "English"), ("ja", "日本語"), ("ar", "العربية")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our date formats per language, over Django's (newsite/formats/).
+FORMAT_MODULE_PATH = ["newsite.formats"]
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

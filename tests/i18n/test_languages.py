@@ -1,5 +1,6 @@
 """Languages by URL prefix: English at /…, Japanese at /ja/…, Arabic (right to left) at /ar/…"""
 
+import datetime
 import json
 import re
 import types
@@ -8,7 +9,7 @@ import pytest
 from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.test import Client
-from django.utils import translation
+from django.utils import formats, timezone, translation
 
 from articles.models import Article
 from articles.seeds import SeedError, parse_seed
@@ -184,11 +185,27 @@ def test_a_seed_file_sets_the_article_language():
     assert Article.objects.get(pk=article.pk).language == "en"
 
 
-def test_dates_are_localised(client):
-    ArticleFactory(title="Dated")
-    html = client.get("/ja/").content.decode()
-    # Japanese month names come from Django's own ja formats ("12月").
-    assert re.search(r"\d+月", html)
+def test_dates_are_written_the_way_each_language_writes_them(client):
+    english = client.get("/moderation/").content.decode()
+    japanese = client.get("/ja/moderation/").content.decode()
+    arabic = client.get("/ar/moderation/").content.decode()
+    month = timezone.localdate().replace(day=1)
+    assert f'<th scope="row">{month:%B %Y}</th>' in english
+    assert f'<th scope="row">{month.year}年{month.month}月</th>' in japanese
+    with translation.override("ar"):
+        arabic_month = formats.date_format(month, "F")
+    assert f'<th scope="row">{arabic_month} {month.year}</th>' in arabic
+    assert arabic_month != f"{month:%B}"
+
+
+def test_english_dates_keep_their_format():
+    moment = timezone.make_aware(datetime.datetime(2026, 12, 5, 21, 36))
+    with translation.override("en-gb"):
+        assert formats.date_format(moment, "DATETIME_FORMAT") == "5 December 2026, 21:36"
+    with translation.override("ja"):
+        assert formats.date_format(moment, "DATETIME_FORMAT") == "2026年12月5日21:36"
+    with translation.override("ar"):
+        assert formats.date_format(moment, "DATETIME_FORMAT") == "5 ديسمبر 2026، 21:36"
 
 
 def test_forms_and_their_errors_are_translated(client):

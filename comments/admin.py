@@ -396,8 +396,9 @@ class CommentAdmin(admin.ModelAdmin):
         rows = getattr(obj, "report_rows", None)
         if rows is None:
             rows = list(obj.reports.all())
-        counts = Counter(CommentReport.Reason(r.reason).label for r in rows)
-        return ", ".join(f"{label} ({n})" if n > 1 else str(label) for label, n in counts.most_common())
+        # Labels are lazy translations: str() before joining.
+        counts = Counter(str(CommentReport.Reason(r.reason).label) for r in rows)
+        return ", ".join(f"{label} ({n})" if n > 1 else label for label, n in counts.most_common())
 
     @admin.display(description=_("Screening"))
     def screening(self, obj: Comment) -> str:

@@ -86,10 +86,17 @@ def test_catalogues_hold_every_marked_string(tmp_path, settings, monkeypatch):
     (a string marked but never collected and translated) and nothing they keep in vain."""
     if shutil.which("xgettext") is None:
         pytest.fail("needs GNU gettext (Debian: apt-get install gettext): run `make messages`")
-    scratch = tmp_path / "locale"
-    shutil.copytree(LOCALE, scratch, ignore=shutil.ignore_patterns("*.mo"))
+    # makemessages writes into the locale folder above each source file: run it on a copy, so
+    # the committed catalogues are only compared, never changed.
+    source = tmp_path / "source"
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(*IGNORE, ".git", "test-results", "*.mo", "*.sqlite3*"),
+    )
+    scratch = source / "locale"
     settings.LOCALE_PATHS = [scratch]
-    monkeypatch.chdir(ROOT)
+    monkeypatch.chdir(source)
     for domain in DOMAINS:
         call_command(
             "makemessages", locale=LANGUAGES, domain=domain, ignore_patterns=IGNORE,

@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_COMPILE_BYTECODE := 1
 MANAGE := $(VENV)/bin/python manage.py
 
-.PHONY: run dev test bench install install-test lint format setup secret clean fonts icons visual-refs
+.PHONY: run dev test bench install install-test lint format setup secret clean fonts icons visual-refs messages
 
 run: install setup ## Install, migrate, load seeds, collect static; serve (gunicorn) and run tasks.
 	exec bin/serve
@@ -84,3 +84,12 @@ secret: .secret_key
 
 clean:
 	rm -rf $(VENV) .venv-interop .tools node_modules staticfiles test-results
+
+# Translations (README, Languages): collect the marked strings into locale/*/LC_MESSAGES/*.po,
+# then compile the .mo files the site reads. Needs GNU gettext (Debian's `gettext` package).
+MESSAGES_IGNORE := -i .venv -i .tools -i node_modules -i staticfiles -i tests -i benchmarks -i media
+messages: install-test
+	command -v xgettext >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+	$(MANAGE) makemessages -l ja -l ar -d django --no-obsolete --add-location file $(MESSAGES_IGNORE)
+	$(MANAGE) makemessages -l ja -l ar -d djangojs --no-obsolete --add-location file $(MESSAGES_IGNORE)
+	$(MANAGE) compilemessages -v0 $(MESSAGES_IGNORE)

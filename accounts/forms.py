@@ -2,17 +2,18 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from .models import User
 from .validators import validate_display_name
 
 DISPLAY_NAME_MAX_LENGTH = User._meta.get_field("display_name").max_length
-DISPLAY_NAME_HELP = "Shown beside your comments. You can change it later."
+DISPLAY_NAME_HELP = _("Shown beside your comments. You can change it later.")
 
 
 def _display_name_field() -> forms.CharField:
     return forms.CharField(
-        label="Display name",
+        label=_("Display name"),
         max_length=DISPLAY_NAME_MAX_LENGTH,
         help_text=DISPLAY_NAME_HELP,
         validators=[validate_display_name],
@@ -89,7 +90,7 @@ class DeleteAccountForm(forms.Form):
     ERASE = "erase"
 
     comments = forms.ChoiceField(
-        label="What should happen to your comments?",
+        label=_("What should happen to your comments?"),
         choices=[
             (KEEP, "Keep them, shown as written by a “deleted user”"),
             (ERASE, "Erase them (their text is removed from the site; replies to them stay)"),
@@ -98,7 +99,7 @@ class DeleteAccountForm(forms.Form):
         widget=forms.RadioSelect,
     )
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
@@ -109,7 +110,7 @@ class DeleteAccountForm(forms.Form):
         if not user.has_usable_password():
             # Readers who only ever used social login have no password: they type their address.
             self.fields["password"] = forms.EmailField(
-                label="Your e-mail address",
+                label=_("Your e-mail address"),
                 widget=forms.EmailInput(attrs={"autocomplete": "email"}),
             )
 
@@ -117,9 +118,9 @@ class DeleteAccountForm(forms.Form):
         value = self.cleaned_data["password"]
         if self.user.has_usable_password():
             if not self.user.check_password(value):
-                raise forms.ValidationError("That password is not correct.", code="password")
+                raise forms.ValidationError(_("That password is not correct."), code="password")
         elif value.strip().lower() != self.user.email.lower():
-            raise forms.ValidationError("That is not your e-mail address.", code="email")
+            raise forms.ValidationError(_("That is not your e-mail address."), code="email")
         return value
 
     @property

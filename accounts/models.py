@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .validators import validate_display_name
 
@@ -7,10 +8,10 @@ from .validators import validate_display_name
 class MailFrequency(models.TextChoices):
     """When a kind of comment mail reaches a reader: at once, gathered in a digest, or never."""
 
-    IMMEDIATELY = "immediately", "Immediately"
-    DAILY = "daily", "Daily digest"
-    WEEKLY = "weekly", "Weekly digest"
-    OFF = "off", "Off"
+    IMMEDIATELY = "immediately", _("Immediately")
+    DAILY = "daily", _("Daily digest")
+    WEEKLY = "weekly", _("Weekly digest")
+    OFF = "off", _("Off")
 
 
 class User(AbstractUser):
@@ -20,37 +21,37 @@ class User(AbstractUser):
         max_length=60,
         blank=True,
         validators=[validate_display_name],
-        help_text="The name shown beside this person's comments.",
+        help_text=_("The name shown beside this person's comments."),
     )
     reply_mail = models.CharField(
         max_length=11,
         choices=MailFrequency.choices,
         default=MailFrequency.IMMEDIATELY,
-        help_text="How this person hears about replies to their comments.",
+        help_text=_("How this person hears about replies to their comments."),
     )
     followed_mail = models.CharField(
         max_length=11,
         choices=MailFrequency.choices,
         default=MailFrequency.IMMEDIATELY,
-        help_text="How this person hears about new comments in discussions they follow.",
+        help_text=_("How this person hears about new comments in discussions they follow."),
     )
     staff_reply_mail = models.CharField(
         max_length=11,
         choices=MailFrequency.choices,
         default=MailFrequency.IMMEDIATELY,
-        help_text="How this person hears about a journalist's or moderator's reply to them.",
+        help_text=_("How this person hears about a journalist's or moderator's reply to them."),
     )
     notify_on_pick = models.BooleanField(
-        default=True, help_text="E-mail this person when their comment becomes an editors' pick."
+        default=True, help_text=_("E-mail this person when their comment becomes an editors' pick.")
     )
     # Enforced by the comments service, whatever form or endpoint a post arrives through.
     posting_suspended_until = models.DateTimeField(
-        null=True, blank=True, help_text="This person cannot comment until this moment."
+        null=True, blank=True, help_text=_("This person cannot comment until this moment.")
     )
-    is_banned = models.BooleanField(default=False, help_text="This person can never comment.")
+    is_banned = models.BooleanField(default=False, help_text=_("This person can never comment."))
     # Kept by comments.mutes, so the article page asks for mutes only of readers who have some.
     mute_count = models.PositiveIntegerField(
-        default=0, editable=False, help_text="How many commenters this person has muted."
+        default=0, editable=False, help_text=_("How many commenters this person has muted.")
     )
 
     def __str__(self) -> str:

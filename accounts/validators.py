@@ -1,6 +1,7 @@
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs"})
 
@@ -17,8 +18,8 @@ def validate_display_name(value: str) -> None:
     names and control / bidi-override characters that make one reader look like another.
     """
     if not value.strip():
-        raise ValidationError("Enter a name other readers can see.", code="blank")
+        raise ValidationError(_("Enter a name other readers can see."), code="blank")
     if any(unicodedata.category(char) in HIDDEN_CATEGORIES for char in value):
         raise ValidationError(
-            "Use letters, numbers, spaces and punctuation only.", code="invisible"
+            _("Use letters, numbers, spaces and punctuation only."), code="invisible"
         )

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView
 
@@ -66,7 +67,7 @@ class ProfileView(LoginRequiredMixin, FormView):
             form.add_error(None, "You are saving too often. Please wait a minute.")
             return self.form_invalid(form)
         user_update_profile(user=self.request.user, **form.cleaned_data)
-        messages.success(self.request, "Your settings are saved.")
+        messages.success(self.request, _("Your settings are saved."))
         return HttpResponseRedirect(reverse("accounts:profile"))
 
 
@@ -102,5 +103,5 @@ class DeleteAccountView(LoginRequiredMixin, FormView):
         user = self.request.user
         logout(self.request)
         user_delete(user=user, erase_comments=form.erase_comments)
-        messages.success(self.request, "Your account has been deleted.")
+        messages.success(self.request, _("Your account has been deleted."))
         return HttpResponseRedirect("/")

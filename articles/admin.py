@@ -89,14 +89,14 @@ class DiscussionSettingsForm(forms.Form):
 
     SWITCH = [(_KEEP, "Keep as it is"), (_ON, "On"), (_OFF, "Off")]
     is_premoderated = forms.ChoiceField(
-        label="Pre-moderate every comment", choices=SWITCH, required=False
+        label=_("Pre-moderate every comment"), choices=SWITCH, required=False
     )
     is_link_hold = forms.ChoiceField(
-        label="Hold comments with links", choices=SWITCH, required=False
+        label=_("Hold comments with links"), choices=SWITCH, required=False
     )
-    is_qa = forms.ChoiceField(label="Q&A mode", choices=SWITCH, required=False)
+    is_qa = forms.ChoiceField(label=_("Q&A mode"), choices=SWITCH, required=False)
     close = forms.ChoiceField(
-        label="Closing time",
+        label=_("Closing time"),
         choices=[
             (_KEEP, "Keep as it is"),
             (_ON, "Close at the time below"),
@@ -105,22 +105,22 @@ class DiscussionSettingsForm(forms.Form):
         required=False,
     )
     comments_close_at = forms.DateTimeField(
-        label="Close comments at",
+        label=_("Close comments at"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text="In the site's time zone.",
+        help_text=_("In the site's time zone."),
     )
     change_texts = forms.BooleanField(
-        label="Replace the prompt and the closed message with these (empty removes them)",
+        label=_("Replace the prompt and the closed message with these (empty removes them)"),
         required=False,
     )
     comment_prompt = forms.CharField(
-        label="Prompt above the comment box",
+        label=_("Prompt above the comment box"),
         max_length=Article._meta.get_field("comment_prompt").max_length,
         required=False,
     )
     comments_closed_message = forms.CharField(
-        label="Message once closed",
+        label=_("Message once closed"),
         max_length=Article._meta.get_field("comments_closed_message").max_length,
         required=False,
     )
@@ -195,12 +195,12 @@ class MultipleFileField(forms.FileField):
 
 class SeedUploadForm(forms.Form):
     files = MultipleFileField(
-        label="Seed files",
-        help_text="One or more .txt (scraped) or .md (front matter) files, as for load_seeds.",
+        label=_("Seed files"),
+        help_text=_("One or more .txt (scraped) or .md (front matter) files, as for load_seeds."),
     )
     force = forms.BooleanField(
         required=False,
-        label="Overwrite articles an editor changed since their import",
+        label=_("Overwrite articles an editor changed since their import"),
     )
 
     def clean_files(self):
@@ -288,7 +288,7 @@ class ArticleAdmin(VersionAdmin):
         "updated_at",
     )
     fieldsets = (
-        (None, {"fields": ("title", "slug", "summary", "body")}),
+        (None, {"fields": ("title", "slug", "language", "summary", "body")}),
         (
             _("Lead image"),
             {
@@ -340,13 +340,13 @@ class ArticleAdmin(VersionAdmin):
 
     # --- columns -----------------------------------------------------------------------------
 
-    @admin.display(description="Status", ordering="status")
+    @admin.display(description=_("Status"), ordering="status")
     def visibility(self, obj: Article) -> str:
         if obj.status == Article.Status.PUBLISHED and not obj.is_published:
             return "Scheduled"
         return obj.get_status_display()
 
-    @admin.display(description="Discussion")
+    @admin.display(description=_("Discussion"))
     def discussion(self, obj: Article) -> str:
         settings = [
             label
@@ -380,11 +380,11 @@ class ArticleAdmin(VersionAdmin):
             note,
         )
 
-    @admin.display(description="Tags")
+    @admin.display(description=_("Tags"))
     def tag_names(self, obj: Article) -> str:
         return ", ".join(tag.name for tag in obj.tags.all())
 
-    @admin.display(description="Sources")
+    @admin.display(description=_("Sources"))
     def source_names(self, obj: Article) -> str:
         return ", ".join(source.name for source in obj.sources.all())
 
@@ -409,13 +409,13 @@ class ArticleAdmin(VersionAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description="Publish selected articles (scheduled ones keep their time)")
+    @admin.action(description=_("Publish selected articles (scheduled ones keep their time)"))
     def publish(self, request, queryset):
         self._apply(
             request, queryset, lambda a: article_publish(article=a), "published", "Published."
         )
 
-    @admin.action(description="Unpublish selected articles (back to draft)")
+    @admin.action(description=_("Unpublish selected articles (back to draft)"))
     def unpublish(self, request, queryset):
         self._apply(
             request,
@@ -425,7 +425,7 @@ class ArticleAdmin(VersionAdmin):
             "Unpublished.",
         )
 
-    @admin.action(description="Close comments on selected articles")
+    @admin.action(description=_("Close comments on selected articles"))
     def close_comments(self, request, queryset):
         self._apply(
             request,
@@ -435,7 +435,7 @@ class ArticleAdmin(VersionAdmin):
             "Comments closed.",
         )
 
-    @admin.action(description="Reopen comments on selected articles")
+    @admin.action(description=_("Reopen comments on selected articles"))
     def reopen_comments(self, request, queryset):
         self._apply(
             request,
@@ -445,7 +445,7 @@ class ArticleAdmin(VersionAdmin):
             "Comments reopened.",
         )
 
-    @admin.action(description="Change discussion settings of selected articles…")
+    @admin.action(description=_("Change discussion settings of selected articles…"))
     def set_discussion(self, request, queryset):
         """An intermediate page (as Django's delete confirmation): the settings to set, then
         each article through article_set_discussion."""
@@ -454,7 +454,7 @@ class ArticleAdmin(VersionAdmin):
             if form.is_valid():
                 changes = form.changes()
                 if not changes:
-                    self.message_user(request, "Nothing to change.", messages.WARNING)
+                    self.message_user(request, _("Nothing to change."), messages.WARNING)
                     return None
                 self._apply(
                     request,
@@ -507,8 +507,10 @@ class ArticleAdmin(VersionAdmin):
         if request.method == "GET" and article is not None and article.comments.exists():
             self.message_user(
                 request,
-                "This article has a discussion, which a recovered article would not get back, "
-                "so it cannot be deleted here: unpublish it instead.",
+                _(
+                    "This article has a discussion, which a recovered article would not get back, "
+                    "so it cannot be deleted here: unpublish it instead."
+                ),
                 messages.WARNING,
             )
         return super().delete_view(request, object_id, extra_context)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from newsite.i18n import article_languages, text_direction
 from newsite.markdown import render_article_markdown
 
 from .images import lead_image_path, picture
@@ -31,7 +32,7 @@ class Tag(models.Model):
 class Source(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=110, unique=True)
-    url = models.URLField(blank=True, help_text="The source's home page, linked from its name.")
+    url = models.URLField(blank=True, help_text=_("The source's home page, linked from its name."))
 
     class Meta:
         ordering = ["name"]
@@ -51,14 +52,16 @@ class Author(models.Model):
         on_delete=models.PROTECT,
         related_name="author_profile",
         limit_choices_to={"is_staff": True},
-        help_text="The staff account that writes as this author (comments get the Author badge).",
+        help_text=_(
+            "The staff account that writes as this author (comments get the Author badge)."
+        ),
     )
-    name = models.CharField(max_length=100, help_text="The name shown in bylines.")
+    name = models.CharField(max_length=100, help_text=_("The name shown in bylines."))
     slug = models.SlugField(
-        max_length=110, unique=True, help_text="The author page's address: /authors/<slug>/."
+        max_length=110, unique=True, help_text=_("The author page's address: /authors/<slug>/.")
     )
     bio = models.TextField(
-        max_length=600, blank=True, help_text="One or two sentences shown on the author page."
+        max_length=600, blank=True, help_text=_("One or two sentences shown on the author page.")
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -94,62 +97,77 @@ class ArticleQuerySet(models.QuerySet):
 
 class Article(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
 
     title = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=100, unique=True, help_text="The article's web address.")
+    slug = models.SlugField(max_length=100, unique=True, help_text=_("The article's web address."))
     summary = models.TextField(
-        blank=True, help_text="The standfirst: one or two sentences shown under the title."
+        blank=True, help_text=_("The standfirst: one or two sentences shown under the title.")
     )
-    body = models.TextField(help_text="Markdown. Leave a blank line between paragraphs.")
+    body = models.TextField(help_text=_("Markdown. Leave a blank line between paragraphs."))
+    # The language the story is written in (not the reader's interface language): its page
+    # marks the text with lang and dir, so an English story inside the Arabic site reads
+    # left to right.
+    language = models.CharField(
+        max_length=10,
+        choices=article_languages,
+        default="en",
+        help_text=_("The language the article is written in."),
+    )
     body_html = models.TextField(
-        blank=True, editable=False, help_text="Rendered from body on save."
+        blank=True, editable=False, help_text=_("Rendered from body on save.")
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
         default=timezone.now,
-        help_text="Readers see a published article from this moment; a future time schedules it.",
+        help_text=_(
+            "Readers see a published article from this moment; a future time schedules it."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     comments_open = models.BooleanField(default=True)
     # Per-story discussion settings (comments.services enforces them; the page shows them).
     is_premoderated = models.BooleanField(
-        "pre-moderate comments",
+        _("pre-moderate comments"),
         default=False,
-        help_text="Hold every reader's comment until a moderator publishes it (sensitive stories).",
+        help_text=_(
+            "Hold every reader's comment until a moderator publishes it (sensitive stories)."
+        ),
     )
     is_link_hold = models.BooleanField(
-        "hold comments with links",
+        _("hold comments with links"),
         default=False,
-        help_text="Hold readers' comments that contain a link until a moderator publishes them.",
+        help_text=_("Hold readers' comments that contain a link until a moderator publishes them."),
     )
     is_qa = models.BooleanField(
-        "Q&A mode",
+        _("Q&A mode"),
         default=False,
         help_text=(
-            "Readers ask questions and only staff answer: under each question only staff "
-            "replies are shown, and a question without an answer is seen only by its author "
-            "and staff."
+            _(
+                "Readers ask questions and only staff answer: under each question only staff "
+                "replies are shown, and a question without an answer is seen only by its author "
+                "and staff."
+            )
         ),
     )
     comments_close_at = models.DateTimeField(
-        "close comments at",
+        _("close comments at"),
         null=True,
         blank=True,
-        help_text="Comments close at this moment (empty: they stay open as usual).",
+        help_text=_("Comments close at this moment (empty: they stay open as usual)."),
     )
     comments_closed_message = models.CharField(
-        "message once closed",
+        _("message once closed"),
         max_length=300,
         blank=True,
-        help_text="Shown in place of the comment box once comments are closed.",
+        help_text=_("Shown in place of the comment box once comments are closed."),
     )
     comment_prompt = models.CharField(
         max_length=300,
         blank=True,
-        help_text="Shown above the comment box, e.g. “We want to hear from readers in Japan…”.",
+        help_text=_("Shown above the comment box, e.g. “We want to hear from readers in Japan…”."),
     )
     authors = models.ManyToManyField(
         Author, through="ArticleAuthor", blank=True, related_name="articles"
@@ -188,10 +206,10 @@ class Article(models.Model):
     # name}, "og": name}. Empty, or naming another source, until the current image's are ready.
     lead_image_renditions = models.JSONField(default=dict, blank=True, editable=False)
     seed_file = models.CharField(
-        max_length=255, blank=True, db_index=True, help_text="The seed file this came from."
+        max_length=255, blank=True, db_index=True, help_text=_("The seed file this came from.")
     )
     seed_digest = models.CharField(
-        max_length=64, blank=True, help_text="Digest of the content as last imported."
+        max_length=64, blank=True, help_text=_("Digest of the content as last imported.")
     )
 
     objects = ArticleQuerySet.as_manager()
@@ -266,18 +284,34 @@ class Article(models.Model):
                 if self.lead_image
                 else ()
             ),
+            language=self.language,
         )
+
+    @property
+    def text_direction(self) -> str:
+        return text_direction(self.language)
 
 
 def content_digest(
-    *, title: str, summary: str, body: str, tags, sources, authors=(), image=()
+    *,
+    title: str,
+    summary: str,
+    body: str,
+    tags,
+    sources,
+    authors=(),
+    image=(),
+    language: str = "en",
 ) -> str:
     """`image`: the lead image's (alt, caption, credit); the file itself is not compared."""
     fields = {"title": title, "summary": summary, "body": body, "tags": tags, "sources": sources}
-    if authors:  # only then: digests of seeds without authors stay as they were
+    # Each only when set: digests of seeds without them stay as they were.
+    if authors:
         fields["authors"] = list(authors)
-    if image:  # likewise for seeds without an image
+    if image:
         fields["image"] = list(image)
+    if language != "en":
+        fields["language"] = language
     payload = json.dumps(fields, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()
 
@@ -288,7 +322,7 @@ class ArticleAuthor(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylined")
     author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylined")
     position = models.PositiveSmallIntegerField(
-        default=0, help_text="Bylines name authors from the lowest number up."
+        default=0, help_text=_("Bylines name authors from the lowest number up.")
     )
 
     class Meta:
@@ -296,7 +330,7 @@ class ArticleAuthor(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "author"], name="article_author_once")
         ]
-        verbose_name = "byline"
+        verbose_name = _("byline")
 
     def __str__(self) -> str:
         return f"{self.author_id} on {self.article_id}"

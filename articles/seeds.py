@@ -6,7 +6,8 @@ Two formats are accepted:
   "A / B / C" category line, stray page headlines, a standfirst, body paragraphs, a call to
   action, "Source:" lines and page chrome;
 * Markdown with YAML front matter (title, tags, sources, published_at, summary, slug,
-  authors) for seeds that editors write by hand.
+  authors, language) for seeds that editors write by hand. `language` is the code of one of
+  the site's languages (en, ja, ar); English when absent.
 
 Authors are named only in front matter, never guessed from scraped text (a "By …" line is as
 likely to be a quotation as a byline): `authors: Jane Doe` or a list, `authors: [Jane Doe,
@@ -30,6 +31,7 @@ from pathlib import Path
 
 import yaml
 
+from newsite.i18n import article_languages
 from newsite.markdown import escape_markdown
 
 MAX_SEED_BYTES = 2_000_000
@@ -79,6 +81,7 @@ class ParsedArticle:
     slug: str = ""
     authors: tuple[str, ...] = ()
     image: "SeedImage | None" = None
+    language: str = "en"
     has_call_to_action: bool = False
     dropped: tuple[str, ...] = field(default=(), compare=False)
 
@@ -98,6 +101,7 @@ class ParsedArticle:
             sources=sorted(self.sources),
             authors=self.authors,
             image=self.image.described if self.image else (),
+            language=self.language,
         )
 
 
@@ -287,7 +291,7 @@ def _parse_front_matter(text: str, *, name: str) -> ParsedArticle:
         raise SeedError(name, f"front matter: {problem}", line) from exc
     if not isinstance(meta, dict):
         raise SeedError(name, "front matter must be a mapping of field: value", 2)
-    known = {"title", "tags", "sources", "published_at", "summary", "slug", "authors"}
+    known = {"title", "tags", "sources", "published_at", "summary", "slug", "authors", "language"}
     known |= {"image", "image_alt", "image_caption", "image_credit"}
     if unknown := sorted(set(map(str, meta)) - known):
         raise SeedError(name, f"unknown front matter field(s): {', '.join(unknown)}", 2)
@@ -303,6 +307,11 @@ def _parse_front_matter(text: str, *, name: str) -> ParsedArticle:
     if len(slug) > limits["slug"]:
         message = f"slug is {len(slug):,} characters long; the limit is {limits['slug']}"
         raise SeedError(name, message, lines.get("slug"))
+    language = str(meta.get("language") or "en").strip().lower()
+    if language not in dict(article_languages()):
+        known_languages = ", ".join(dict(article_languages()))
+        message = f"language {language!r} is not one of the site's languages ({known_languages})"
+        raise SeedError(name, message, lines.get("language"))
     body = body.strip()
     if not body:
         raise SeedError(name, "no body text after the front matter")
@@ -321,6 +330,7 @@ def _parse_front_matter(text: str, *, name: str) -> ParsedArticle:
             meta.get("authors"), separator=",", kind="author", name=name, lines=lines
         ),
         image=_image(meta, name=name, lines=lines),
+        language=language,
     )
 
 

@@ -132,6 +132,7 @@ def article_import(
     article.summary = parsed.summary
     article.body = parsed.body
     _set_seed_image(article, parsed.image, folder=folder, seed_name=parsed.name)
+    article.language = parsed.language
     article.seed_file = parsed.name
     article.seed_digest = parsed.digest
     if parsed.published_at:

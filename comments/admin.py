@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
@@ -191,19 +192,19 @@ class ModerateCommentForm(forms.ModelForm):
     """The comment's change page: a decision and a note, not an editor for the reader's text."""
 
     new_status = forms.ChoiceField(
-        label="Decision",
+        label=_("Decision"),
         required=False,
         choices=[("", "— leave as it is —"), *Status.choices],
-        help_text="Logged with your name and the time.",
+        help_text=_("Logged with your name and the time."),
     )
     note = forms.CharField(
-        label="Note",
+        label=_("Note"),
         required=False,
         max_length=300,
-        help_text="Why (shown to the author for held or hidden comments, kept in the history).",
+        help_text=_("Why (shown to the author for held or hidden comments, kept in the history)."),
     )
     restrict_author = forms.ChoiceField(
-        label="Author's posting",
+        label=_("Author's posting"),
         required=False,
         choices=[
             (RESTRICT.NOTHING, "— no change —"),
@@ -213,22 +214,22 @@ class ModerateCommentForm(forms.ModelForm):
         ],
     )
     suspend_until = forms.DateField(
-        label="Suspended until",
+        label=_("Suspended until"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=f"The author can post again from this date (default: in {SUSPENSION_DAYS} days).",
     )
     set_trust = forms.ChoiceField(
-        label="Author's trust",
+        label=_("Author's trust"),
         required=False,
         choices=[("", "— no change —"), *TrustChange.Level.choices],
-        help_text="Logged in the author's record with your name, the time and the reason.",
+        help_text=_("Logged in the author's record with your name, the time and the reason."),
     )
     trust_note = forms.CharField(
-        label="Why (trust)",
+        label=_("Why (trust)"),
         required=False,
         max_length=300,
-        help_text="Required when you change the author's trust.",
+        help_text=_("Required when you change the author's trust."),
     )
 
     class Meta:
@@ -238,7 +239,7 @@ class ModerateCommentForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("restrict_author") and not (self.instance.author_id):
-            raise forms.ValidationError("This comment's author has deleted their account.")
+            raise forms.ValidationError(_("This comment's author has deleted their account."))
         until = data.get("suspend_until")
         if (
             data.get("restrict_author") == RESTRICT.SUSPEND
@@ -358,18 +359,18 @@ class CommentAdmin(admin.ModelAdmin):
 
     # --- columns ------------------------------------------------------------------------------
 
-    @admin.display(description="Comment")
+    @admin.display(description=_("Comment"))
     def excerpt(self, obj: Comment) -> str:
         return Truncator(" ".join(obj.body.split())).chars(90) or "(empty)"
 
-    @admin.display(description="Article", ordering="article__title")
+    @admin.display(description=_("Article"), ordering="article__title")
     def article_link(self, obj: Comment) -> str:
         title = Truncator(obj.article.title).chars(40)
         return format_html(
             '<a href="{}#{}">{}</a>', obj.article.get_absolute_url(), obj.anchor, title
         )
 
-    @admin.display(description="Author", ordering="author__display_name")
+    @admin.display(description=_("Author"), ordering="author__display_name")
     def author_link(self, obj: Comment) -> str:
         if obj.author_id is None:
             return "deleted user"
@@ -390,15 +391,16 @@ class CommentAdmin(admin.ModelAdmin):
             flag,
         )
 
-    @admin.display(description="Report reasons")
+    @admin.display(description=_("Report reasons"))
     def report_reasons(self, obj: Comment) -> str:
         rows = getattr(obj, "report_rows", None)
         if rows is None:
             rows = list(obj.reports.all())
-        counts = Counter(CommentReport.Reason(r.reason).label for r in rows)
+        # Labels are lazy translations: str() before joining.
+        counts = Counter(str(CommentReport.Reason(r.reason).label) for r in rows)
         return ", ".join(f"{label} ({n})" if n > 1 else label for label, n in counts.most_common())
 
-    @admin.display(description="Screening")
+    @admin.display(description=_("Screening"))
     def screening(self, obj: Comment) -> str:
         """The score and what matched, so the queue shows why screening acted."""
         parts = []
@@ -410,7 +412,7 @@ class CommentAdmin(admin.ModelAdmin):
             parts.append(f"automatic: {obj.screening_score:.2f}")
         return Truncator(" · ".join(parts)).chars(120)
 
-    @admin.display(description="Record")
+    @admin.display(description=_("Record"))
     def author_record(self, obj: Comment) -> str:
         """Approved, rejected and reported comments, trust and its history (trust.py), and
         rows other apps add (trust.AUTHOR_RECORD_ROWS: notices, statements of reasons)."""
@@ -454,7 +456,7 @@ class CommentAdmin(admin.ModelAdmin):
         )
         return format_html("{}<p>Trust history:</p><ul>{}</ul>", table, history)
 
-    @admin.display(description="Author's standing")
+    @admin.display(description=_("Author's standing"))
     def author_standing(self, obj: Comment) -> str:
         if obj.author_id is None:
             return "The author deleted their account."
@@ -547,19 +549,19 @@ class CommentAdmin(admin.ModelAdmin):
             messages.SUCCESS if not failed else messages.WARNING,
         )
 
-    @admin.action(description="Approve (publish) selected comments", permissions=["change"])
+    @admin.action(description=_("Approve (publish) selected comments"), permissions=["change"])
     def approve(self, request, queryset):
         self._set_status(request, queryset, Status.PUBLISHED, "approved")
 
-    @admin.action(description="Hide selected comments", permissions=["change"])
+    @admin.action(description=_("Hide selected comments"), permissions=["change"])
     def hide(self, request, queryset):
         self._set_status(request, queryset, Status.HIDDEN, "hidden")
 
-    @admin.action(description="Mark selected comments as spam", permissions=["change"])
+    @admin.action(description=_("Mark selected comments as spam"), permissions=["change"])
     def mark_spam(self, request, queryset):
         self._set_status(request, queryset, Status.SPAM, "marked as spam")
 
-    @admin.action(description="Remove selected comments", permissions=["change"])
+    @admin.action(description=_("Remove selected comments"), permissions=["change"])
     def remove(self, request, queryset):
         self._set_status(request, queryset, Status.REMOVED, "removed")
 
@@ -573,11 +575,11 @@ class CommentAdmin(admin.ModelAdmin):
                 self.message_user(request, f"Comment {comment.pk}: {error}", messages.ERROR)
         self.message_user(request, f"{count} comment(s) {'pinned' if pinned else 'unpinned'}.")
 
-    @admin.action(description="Pin as editor's pick", permissions=["change"])
+    @admin.action(description=_("Pin as editor's pick"), permissions=["change"])
     def pin(self, request, queryset):
         self._pin(request, queryset, True)
 
-    @admin.action(description="Unpin", permissions=["change"])
+    @admin.action(description=_("Unpin"), permissions=["change"])
     def unpin(self, request, queryset):
         self._pin(request, queryset, False)
 
@@ -597,7 +599,7 @@ class CommentAdmin(admin.ModelAdmin):
     def suspend_authors(self, request, queryset):
         self._restrict_authors(request, queryset, RESTRICT.SUSPEND)
 
-    @admin.action(description="Ban the authors from posting", permissions=["change"])
+    @admin.action(description=_("Ban the authors from posting"), permissions=["change"])
     def ban_authors(self, request, queryset):
         self._restrict_authors(request, queryset, RESTRICT.BAN)
 
@@ -612,7 +614,7 @@ class ModerationActionAdmin(ReadOnly, admin.ModelAdmin):
     search_fields = ("note", "moderator__display_name")
     date_hierarchy = "created_at"
 
-    @admin.display(description="Comment")
+    @admin.display(description=_("Comment"))
     def comment_link(self, obj: ModerationAction) -> str:
         url = reverse("admin:comments_comment_change", args=[obj.comment_id])
         return format_html('<a href="{}">{}</a>', url, Truncator(obj.comment.body).chars(60))
@@ -643,13 +645,13 @@ class TrustChangeAdmin(ReadOnly, admin.ModelAdmin):
 
 class ModerationSettingsForm(forms.ModelForm):
     scorer_url = forms.URLField(
-        label="Scorer URL",
+        label=_("Scorer URL"),
         required=False,
         assume_scheme="https",
         help_text=ModerationSettings._meta.get_field("scorer_url").help_text,
     )
     scorer_secret = forms.CharField(
-        label="Scorer secret",
+        label=_("Scorer secret"),
         required=False,
         max_length=200,
         widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "off"}),

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import CommentReport
 
@@ -15,7 +16,7 @@ class RepeatSafeForm(forms.Form):
     )
     website = forms.CharField(
         required=False,
-        label="Leave this field empty",
+        label=_("Leave this field empty"),
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
@@ -24,7 +25,7 @@ class CommentForm(RepeatSafeForm):
     """A comment's body (and the comment it answers), with the repeat-safe hidden fields."""
 
     body = forms.CharField(
-        label="Your comment",
+        label=_("Your comment"),
         strip=False,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Please write something before posting."},
@@ -42,7 +43,7 @@ class CommentForm(RepeatSafeForm):
 
 class CommentEditForm(forms.Form):
     body = forms.CharField(
-        label="Your comment",
+        label=_("Your comment"),
         strip=False,
         widget=forms.Textarea(attrs={"rows": 6, "aria-describedby": "comment-help-edit"}),
         error_messages={"required": "Please write something, or delete the comment instead."},
@@ -51,12 +52,12 @@ class CommentEditForm(forms.Form):
 
 class CommentReportForm(forms.Form):
     reason = forms.ChoiceField(
-        label="Why should a moderator look at this comment?",
+        label=_("Why should a moderator look at this comment?"),
         choices=CommentReport.Reason.choices,
         widget=forms.RadioSelect,
     )
     detail = forms.CharField(
-        label="Anything else a moderator should know (optional)",
+        label=_("Anything else a moderator should know (optional)"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),

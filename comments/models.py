@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from .rendering import render_comment_markdown
 
@@ -67,11 +68,11 @@ class CommentQuerySet(models.QuerySet):
 
 class Comment(models.Model):
     class Status(models.TextChoices):
-        PUBLISHED = "published", "Published"
-        PENDING = "pending", "Awaiting moderation"
-        HIDDEN = "hidden", "Hidden"
-        SPAM = "spam", "Spam"
-        REMOVED = "removed", "Removed"
+        PUBLISHED = "published", gettext_lazy("Published")
+        PENDING = "pending", gettext_lazy("Awaiting moderation")
+        HIDDEN = "hidden", gettext_lazy("Hidden")
+        SPAM = "spam", gettext_lazy("Spam")
+        REMOVED = "removed", gettext_lazy("Removed")
 
     AUTHOR_VISIBLE_STATUSES = (Status.PENDING, Status.HIDDEN)
     SORTS = {
@@ -89,7 +90,7 @@ class Comment(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="comments",
-        help_text="Empty once the author has deleted their account.",
+        help_text=gettext_lazy("Empty once the author has deleted their account."),
     )
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
@@ -104,9 +105,9 @@ class Comment(models.Model):
     reply_to = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
-    body = models.TextField(help_text="Markdown source, as the reader wrote it.")
+    body = models.TextField(help_text=gettext_lazy("Markdown source, as the reader wrote it."))
     body_html = models.TextField(
-        blank=True, editable=False, help_text="Rendered from body on save."
+        blank=True, editable=False, help_text=gettext_lazy("Rendered from body on save.")
     )
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.PUBLISHED, db_index=True
@@ -114,36 +115,44 @@ class Comment(models.Model):
     moderation_reason = models.CharField(
         max_length=300,
         blank=True,
-        help_text="Shown to the author when their comment is held or hidden.",
+        help_text=gettext_lazy("Shown to the author when their comment is held or hidden."),
     )
     review_requested_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the author asked a moderator to look again."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("When the author asked a moderator to look again."),
     )
     is_pinned = models.BooleanField(
-        default=False, help_text="Editor's pick: shown first in the discussion."
+        default=False, help_text=gettext_lazy("Editor's pick: shown first in the discussion.")
     )
     is_suspect = models.BooleanField(
         default=False,
-        help_text="Published, but automatic screening flagged it for a moderator to check.",
+        help_text=gettext_lazy(
+            "Published, but automatic screening flagged it for a moderator to check."
+        ),
     )
     screening_score = models.FloatField(
         null=True,
         blank=True,
         editable=False,
-        help_text="The highest score automatic scorers gave it (0 to 1); empty if none ran.",
+        help_text=gettext_lazy(
+            "The highest score automatic scorers gave it (0 to 1); empty if none ran."
+        ),
     )
     screening_notes = models.CharField(
         max_length=300,
         blank=True,
         editable=False,
-        help_text="What automatic screening found (watched words, scores): for moderators.",
+        help_text=gettext_lazy(
+            "What automatic screening found (watched words, scores): for moderators."
+        ),
     )
     like_count = models.PositiveIntegerField(default=0, editable=False)
     report_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True, editable=False)
     deleted_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text="When the author deleted it."
+        null=True, blank=True, editable=False, help_text=gettext_lazy("When the author deleted it.")
     )
     # Set once reply/follow e-mails are queued, so publishing twice never mails twice.
     notified_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -231,7 +240,7 @@ class CommentRevision(models.Model):
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
     body = models.TextField()
     created_at = models.DateTimeField(
-        default=timezone.now, help_text="When this version was replaced."
+        default=timezone.now, help_text=gettext_lazy("When this version was replaced.")
     )
 
     class Meta:
@@ -260,11 +269,11 @@ class CommentLike(models.Model):
 
 class CommentReport(models.Model):
     class Reason(models.TextChoices):
-        SPAM = "spam", "Spam or advertising"
-        ABUSE = "abuse", "Abusive or hateful"
-        OFF_TOPIC = "off_topic", "Off topic"
-        MISINFORMATION = "misinformation", "False or misleading"
-        OTHER = "other", "Something else"
+        SPAM = "spam", gettext_lazy("Spam or advertising")
+        ABUSE = "abuse", gettext_lazy("Abusive or hateful")
+        OFF_TOPIC = "off_topic", gettext_lazy("Off topic")
+        MISINFORMATION = "misinformation", gettext_lazy("False or misleading")
+        OTHER = "other", gettext_lazy("Something else")
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
     reporter = models.ForeignKey(
@@ -288,17 +297,17 @@ class ModerationAction(models.Model):
     """What happened to a comment, who did it and why: the history moderators read."""
 
     class Action(models.TextChoices):
-        PUBLISHED = "published", "Published"
-        PENDING = "pending", "Held for moderation"
-        HIDDEN = "hidden", "Hidden"
-        SPAM = "spam", "Marked as spam"
-        REMOVED = "removed", "Removed"
-        PINNED = "pinned", "Pinned as editor's pick"
-        UNPINNED = "unpinned", "Unpinned"
-        AUTO_HELD = "auto_held", "Held automatically"
-        FLAGGED = "flagged", "Flagged as suspect"
-        CENSORED = "censored", "Published with words masked"
-        REVIEW_REQUESTED = "review_requested", "Author requested a review"
+        PUBLISHED = "published", gettext_lazy("Published")
+        PENDING = "pending", gettext_lazy("Held for moderation")
+        HIDDEN = "hidden", gettext_lazy("Hidden")
+        SPAM = "spam", gettext_lazy("Marked as spam")
+        REMOVED = "removed", gettext_lazy("Removed")
+        PINNED = "pinned", gettext_lazy("Pinned as editor's pick")
+        UNPINNED = "unpinned", gettext_lazy("Unpinned")
+        AUTO_HELD = "auto_held", gettext_lazy("Held automatically")
+        FLAGGED = "flagged", gettext_lazy("Flagged as suspect")
+        CENSORED = "censored", gettext_lazy("Published with words masked")
+        REVIEW_REQUESTED = "review_requested", gettext_lazy("Author requested a review")
 
     comment = models.ForeignKey(
         Comment, on_delete=models.CASCADE, related_name="moderation_actions"
@@ -309,13 +318,15 @@ class ModerationAction(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="moderation_actions",
-        help_text="Empty when the site or the author did it.",
+        help_text=gettext_lazy("Empty when the site or the author did it."),
     )
     action = models.CharField(max_length=20, choices=Action.choices)
     note = models.CharField(max_length=300, blank=True)
     is_automated = models.BooleanField(
         default=False,
-        help_text="Taken by a rule or a scorer, not a person (statements of reasons say so).",
+        help_text=gettext_lazy(
+            "Taken by a rule or a scorer, not a person (statements of reasons say so)."
+        ),
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -327,8 +338,8 @@ class ModerationAction(models.Model):
 
 
 class ScorerFallback(models.TextChoices):
-    PUBLISH = "publish", "Publish it"
-    HOLD = "hold", "Hold it for a moderator"
+    PUBLISH = "publish", gettext_lazy("Publish it")
+    HOLD = "hold", gettext_lazy("Hold it for a moderator")
 
 
 class ModerationSettings(models.Model):
@@ -336,80 +347,96 @@ class ModerationSettings(models.Model):
 
     first_comment_held = models.BooleanField(
         default=True,
-        help_text="Hold a reader's first comment until a moderator publishes it.",
+        help_text=gettext_lazy("Hold a reader's first comment until a moderator publishes it."),
     )
     report_threshold = models.PositiveIntegerField(
-        default=3, help_text="Hide a comment for review after this many reader reports."
+        default=3,
+        help_text=gettext_lazy("Hide a comment for review after this many reader reports."),
     )
     auto_close_after_days = models.PositiveIntegerField(
         default=30,
-        help_text="Close comments this many days after an article is published (0: never).",
+        help_text=gettext_lazy(
+            "Close comments this many days after an article is published (0: never)."
+        ),
     )
     max_links = models.PositiveIntegerField(
-        default=3, help_text="Refuse comments with more links than this."
+        default=3, help_text=gettext_lazy("Refuse comments with more links than this.")
     )
     edit_window_minutes = models.PositiveIntegerField(
-        default=15, help_text="Authors may edit their comment for this many minutes."
+        default=15, help_text=gettext_lazy("Authors may edit their comment for this many minutes.")
     )
     user_rate_limit = models.PositiveIntegerField(
-        default=5, help_text="Comments one reader may post per rate-limit window."
+        default=5, help_text=gettext_lazy("Comments one reader may post per rate-limit window.")
     )
     ip_rate_limit = models.PositiveIntegerField(
-        default=20, help_text="Comments one network address may post per rate-limit window."
+        default=20,
+        help_text=gettext_lazy("Comments one network address may post per rate-limit window."),
     )
     rate_limit_window_seconds = models.PositiveIntegerField(
-        default=600, help_text="Length of the rate-limit window, in seconds."
+        default=600, help_text=gettext_lazy("Length of the rate-limit window, in seconds.")
     )
     trusted_after_comments = models.PositiveIntegerField(
         default=5,
-        help_text="A reader becomes trusted after this many approved comments: trusted "
-        "readers skip the first-comment and link holds.",
+        help_text=gettext_lazy(
+            "A reader becomes trusted after this many approved comments: trusted "
+            "readers skip the first-comment and link holds."
+        ),
     )
     rejection_limit = models.PositiveIntegerField(
         default=2,
-        help_text="Hold a reader's comments when this many of their recent comments were "
-        "rejected (removed, hidden or marked as spam by a moderator); 0: never.",
+        help_text=gettext_lazy(
+            "Hold a reader's comments when this many of their recent comments were "
+            "rejected (removed, hidden or marked as spam by a moderator); 0: never."
+        ),
     )
     rejection_window_comments = models.PositiveIntegerField(
         default=5,
         validators=[MinValueValidator(1)],
-        help_text="How many of the reader's latest decided comments count as recent.",
+        help_text=gettext_lazy("How many of the reader's latest decided comments count as recent."),
     )
     rejection_window_days = models.PositiveIntegerField(
         default=7,
         validators=[MinValueValidator(1)],
-        help_text="Only comments from this many past days count as recent.",
+        help_text=gettext_lazy("Only comments from this many past days count as recent."),
     )
     scorer_url = models.URLField(
         blank=True,
-        help_text="Address of an automatic scoring service (leave empty for none). Each new "
-        "or edited comment is sent to it, signed with the shared secret.",
+        help_text=gettext_lazy(
+            "Address of an automatic scoring service (leave empty for none). Each new "
+            "or edited comment is sent to it, signed with the shared secret."
+        ),
     )
     scorer_secret = models.CharField(
         max_length=200,
         blank=True,
-        help_text="Shared secret for the HMAC-SHA256 signature (X-Newsite-Signature header).",
+        help_text=gettext_lazy(
+            "Shared secret for the HMAC-SHA256 signature (X-Newsite-Signature header)."
+        ),
     )
     scorer_threshold = models.FloatField(
         default=0.8,
         validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
-        help_text="Hold a comment for a moderator when a scorer gives it more than this (0 to 1).",
+        help_text=gettext_lazy(
+            "Hold a comment for a moderator when a scorer gives it more than this (0 to 1)."
+        ),
     )
     scorer_timeout_ms = models.PositiveIntegerField(
         default=1500,
         validators=[MinValueValidator(50), MaxValueValidator(10_000)],
-        help_text="How long to wait for the scoring service, in milliseconds (50 to 10,000).",
+        help_text=gettext_lazy(
+            "How long to wait for the scoring service, in milliseconds (50 to 10,000)."
+        ),
     )
     scorer_fallback = models.CharField(
         max_length=10,
         choices=ScorerFallback.choices,
         default=ScorerFallback.PUBLISH,
-        help_text="What happens to a comment when a scorer times out or fails.",
+        help_text=gettext_lazy("What happens to a comment when a scorer times out or fails."),
     )
 
     class Meta:
-        verbose_name = "moderation settings"
-        verbose_name_plural = "moderation settings"
+        verbose_name = gettext_lazy("moderation settings")
+        verbose_name_plural = gettext_lazy("moderation settings")
 
     def __str__(self) -> str:
         return "Moderation settings"
@@ -433,29 +460,35 @@ class WatchedWord(models.Model):
     """
 
     class Action(models.TextChoices):
-        BLOCK = "block", "Block: refuse the comment"
-        HOLD = "hold", "Hold for a moderator"
-        FLAG = "flag", "Flag: publish, and mark it suspect in the queue"
-        CENSOR = "censor", "Censor: publish with the match masked"
+        BLOCK = "block", gettext_lazy("Block: refuse the comment")
+        HOLD = "hold", gettext_lazy("Hold for a moderator")
+        FLAG = "flag", gettext_lazy("Flag: publish, and mark it suspect in the queue")
+        CENSOR = "censor", gettext_lazy("Censor: publish with the match masked")
 
     pattern = models.CharField(
         max_length=200,
         unique=True,
-        help_text="A word or phrase (matched as whole words, in any letter case), or a regular "
-        "expression if the box below is ticked. Regular expressions see the comment in lower "
-        "case, without accents, with look-alike letters (Cyrillic, Greek) as Latin ones.",
+        help_text=gettext_lazy(
+            "A word or phrase (matched as whole words, in any letter case), or a regular "
+            "expression if the box below is ticked. Regular expressions see the comment in lower "
+            "case, without accents, with look-alike letters (Cyrillic, Greek) as Latin ones."
+        ),
     )
     is_regex = models.BooleanField(
-        "regular expression",
+        gettext_lazy("regular expression"),
         default=False,
-        help_text="Treat the pattern as a regular expression rather than a plain phrase.",
+        help_text=gettext_lazy(
+            "Treat the pattern as a regular expression rather than a plain phrase."
+        ),
     )
     action = models.CharField(max_length=10, choices=Action.choices, default=Action.BLOCK)
     reason = models.CharField(
         max_length=200,
         blank=True,
-        help_text="What the author is told when this refuses or holds their comment (optional; "
-        "a plain default is used otherwise). Never quote the pattern here.",
+        help_text=gettext_lazy(
+            "What the author is told when this refuses or holds their comment (optional; "
+            "a plain default is used otherwise). Never quote the pattern here."
+        ),
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -483,9 +516,9 @@ class TrustChange(models.Model):
     """A moderator setting a reader's trust by hand; the latest row is the one in force."""
 
     class Level(models.TextChoices):
-        AUTO = "auto", "Automatic (earned by approved comments)"
-        TRUSTED = "trusted", "Trusted: skips the first-comment and link holds"
-        UNTRUSTED = "untrusted", "Untrusted: every comment is held for a moderator"
+        AUTO = "auto", gettext_lazy("Automatic (earned by approved comments)")
+        TRUSTED = "trusted", gettext_lazy("Trusted: skips the first-comment and link holds")
+        UNTRUSTED = "untrusted", gettext_lazy("Untrusted: every comment is held for a moderator")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="trust_changes"
@@ -496,9 +529,11 @@ class TrustChange(models.Model):
         null=True,
         on_delete=models.SET_NULL,
         related_name="trust_changes_made",
-        help_text="Who changed it (empty once their account is deleted).",
+        help_text=gettext_lazy("Who changed it (empty once their account is deleted)."),
     )
-    note = models.CharField(max_length=300, help_text="Why: kept in the reader's record.")
+    note = models.CharField(
+        max_length=300, help_text=gettext_lazy("Why: kept in the reader's record.")
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -541,7 +576,7 @@ class Mute(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="muted_by",
-        help_text="The commenter this reader no longer wants to see or hear about.",
+        help_text=gettext_lazy("The commenter this reader no longer wants to see or hear about."),
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -568,9 +603,9 @@ class DigestEntry(models.Model):
     """
 
     class Kind(models.TextChoices):
-        REPLY = "reply", "Reply to you"
-        FOLLOW = "follow", "In a discussion you follow"
-        STAFF_REPLY = "staff_reply", "Reply from the newsroom"
+        REPLY = "reply", gettext_lazy("Reply to you")
+        FOLLOW = "follow", gettext_lazy("In a discussion you follow")
+        STAFF_REPLY = "staff_reply", gettext_lazy("Reply from the newsroom")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_entries"
@@ -581,7 +616,7 @@ class DigestEntry(models.Model):
 
     class Meta:
         ordering = ["user", "created_at", "id"]
-        verbose_name_plural = "digest entries"
+        verbose_name_plural = gettext_lazy("digest entries")
         constraints = [
             models.UniqueConstraint(fields=["user", "comment"], name="digest_entry_once")
         ]

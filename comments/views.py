@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -130,7 +131,7 @@ def keep_draft_and_log_in(request: HttpRequest, article: Article) -> HttpRespons
     login_url = login_url_for(article)
     if wants_fragment(request):
         return JsonResponse({"login_url": login_url}, status=401)
-    messages.info(request, "Log in to post your comment. We have kept what you wrote.")
+    messages.info(request, _("Log in to post your comment. We have kept what you wrote."))
     return redirect(login_url)
 
 
@@ -275,7 +276,7 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 if wants_fragment(request):
                     return render_comment(request, comment)
                 if comment.is_published:
-                    messages.success(request, "Your comment was updated.")
+                    messages.success(request, _("Your comment was updated."))
                 else:
                     messages.info(
                         request,
@@ -307,7 +308,7 @@ def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
         services.comment_delete(comment=comment, user=request.user)
         if wants_fragment(request):
             return render_comment(request, comment)
-        messages.success(request, "Your comment was deleted.")
+        messages.success(request, _("Your comment was deleted."))
         if comment.is_published:
             return redirect(comment.get_absolute_url())
         return redirect(f"{comment.article.get_absolute_url()}#comments")
@@ -352,7 +353,7 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
             except services.CommentError as error:
                 messages.error(request, error.message)
             else:
-                messages.success(request, "Thank you. A moderator will look at this comment.")
+                messages.success(request, _("Thank you. A moderator will look at this comment."))
             return redirect(f"{comment.article.get_absolute_url()}#comments")
     else:
         form = CommentReportForm()
@@ -368,7 +369,7 @@ def comment_request_review(request: HttpRequest, pk: int) -> HttpResponse:
     except services.CommentError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Thank you. A moderator will look at your comment again.")
+        messages.success(request, _("Thank you. A moderator will look at your comment again."))
     return redirect(comment.get_absolute_url())
 
 
@@ -378,10 +379,10 @@ def thread_follow(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(public_articles(), pk=article_id)
     if request.POST.get("action") == "unfollow":
         services.thread_unfollow(article=article, user=request.user)
-        messages.success(request, "You no longer follow this discussion.")
+        messages.success(request, _("You no longer follow this discussion."))
     else:
         services.thread_follow(article=article, user=request.user)
-        messages.success(request, "You will get an e-mail about new comments here.")
+        messages.success(request, _("You will get an e-mail about new comments here."))
     return redirect(f"{article.get_absolute_url()}#comments")
 
 

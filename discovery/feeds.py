@@ -43,7 +43,6 @@ class ArticleFeed(Feed):
 
     feed_type = Rss201rev2Feed
     url_name = "discovery:feed-rss"
-    language = "en"
 
     def get_object(self, request, *args, **kwargs):
         return None
@@ -183,7 +182,6 @@ class CommentFeed(Feed):
 
     feed_type = Rss201rev2Feed
     url_name = "discovery:comment-feed-rss"
-    language = "en"
 
     def get_object(self, request, slug: str) -> Article:
         return get_object_or_404(Article.objects.published(), slug=slug)

@@ -69,7 +69,10 @@ def open_graph(article) -> list[tuple[str, str]]:
     return [
         ("og:type", "article"),
         ("og:site_name", settings.SITE_NAME),
-        ("og:locale", og_locale(settings.LANGUAGE_CODE)),
+        (
+            "og:locale",
+            og_locale(settings.LANGUAGE_CODE if article.language == "en" else article.language),
+        ),
         ("og:title", article.title),
         ("og:description", description(article)),
         ("og:url", article_url(article)),
@@ -172,6 +175,7 @@ def json_ld(article, *, comments: list) -> dict[str, Any]:
         "keywords": [tag.name for tag in article.tags.all()],
         "publisher": publisher(),
         "author": bylines(article) or publisher(),
+        "inLanguage": article.language,
         "isAccessibleForFree": True,
         "commentCount": article.comment_count,
     }

@@ -6,6 +6,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 
 logger = logging.getLogger(__name__)
 
@@ -50,4 +51,25 @@ class DatabaseUnavailableMiddleware:
         logger.error("database unavailable for %s: %s", request.path, exception)
         response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = "30"
+        return response
+
+
+class URLLanguageMiddleware:
+    """Activate the language named by the URL's prefix, English for an unprefixed URL.
+
+    Only the URL decides (no cookie, no Accept-Language), so a page and its cached copies are
+    keyed by URL alone and need no `Vary: Accept-Language`. Django's LocaleMiddleware would
+    vary on Accept-Language and sits below the page cache; this sits above it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = translation.get_language_from_path(request.path_info)
+        # Only for this request: code that runs after it in the same thread gets its own.
+        with translation.override(language or settings.LANGUAGE_CODE):
+            request.LANGUAGE_CODE = translation.get_language()
+            response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response

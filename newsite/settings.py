@@ -98,6 +98,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "newsite.middleware.RejectNulBytesMiddleware",
+    # The language is the URL's prefix (/ja/…, /ar/…; English unprefixed), chosen before the
+    # page cache so that its URL resolution and its kept pages are per language.
+    "newsite.middleware.URLLanguageMiddleware",
     # ETag from the page's content: a repeat view of an unchanged page is a 304.
     "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -202,6 +205,8 @@ CACHES["fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "fragments",
     "OPTIONS": {"MAX_ENTRIES": 5_000},
+    # A fragment holds translated text: each language keeps its own copy.
+    "KEY_FUNCTION": "newsite.i18n.language_cache_key",
 }
 # Each process's copy of the anonymous pages it served (newsite/pagecache.py), named by the
 # versions they show: 15-70 KB each, so at most about 35 MB.
@@ -223,6 +228,12 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# English is unprefixed; the others live under /ja/ and /ar/ (newsite/urls.py). Names in their
+# own language, as the switcher shows them.
+LANGUAGES = [("en-gb", "English"), ("ja", "日本語"), ("ar", "العربية")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our date formats per language, over Django's (newsite/formats/).
+FORMAT_MODULE_PATH = ["newsite.formats"]
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

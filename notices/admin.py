@@ -12,6 +12,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from comments.admin import ReadOnly, ReadOnlyInline
@@ -103,7 +104,7 @@ class NoticeAdmin(DecideMixin, admin.ModelAdmin):
         "void_reason",
     ]
 
-    @admin.display(description="comment", ordering="comment")
+    @admin.display(description=_("comment"), ordering="comment")
     def comment_link(self, notice: Notice) -> str:
         if notice.comment_id is None:
             return f"(deleted) {Truncator(notice.comment_text).chars(60)}"
@@ -142,9 +143,9 @@ class NoticeAdmin(DecideMixin, admin.ModelAdmin):
             except services.NoticeError as error:
                 self.message_user(request, error.message, messages.ERROR)
             else:
-                self.message_user(request, "The decision is recorded and the sender told.")
+                self.message_user(request, _("The decision is recorded and the sender told."))
 
-    @admin.action(description="Start review of the selected notices", permissions=["decide"])
+    @admin.action(description=_("Start review of the selected notices"), permissions=["decide"])
     def start_review(self, request: HttpRequest, queryset) -> None:
         started = 0
         for notice in queryset.open():
@@ -158,7 +159,7 @@ class NoticeAdmin(DecideMixin, admin.ModelAdmin):
             ngettext("%d notice under review.", "%d notices under review.", started) % started,
         )
 
-    @admin.action(description="Mark as void (spam)", permissions=["decide"])
+    @admin.action(description=_("Mark as void (spam)"), permissions=["decide"])
     def mark_void(self, request: HttpRequest, queryset) -> None:
         count = services.notice_void(notices=queryset, moderator=request.user)
         self.message_user(
@@ -222,12 +223,12 @@ class StatementOfReasonsAdmin(ReadOnly, admin.ModelAdmin):
         export.WRITERS[format](queryset.order_by("created_at", "id"), response)
         return response
 
-    @admin.action(description="Export as CSV (DSA Transparency Database)", permissions=["view"])
+    @admin.action(description=_("Export as CSV (DSA Transparency Database)"), permissions=["view"])
     def export_csv(self, request: HttpRequest, queryset) -> HttpResponse:
         return self._export(queryset, "csv")
 
     @admin.action(
-        description="Export as JSON lines (DSA Transparency Database)", permissions=["view"]
+        description=_("Export as JSON lines (DSA Transparency Database)"), permissions=["view"]
     )
     def export_jsonl(self, request: HttpRequest, queryset) -> HttpResponse:
         return self._export(queryset, "jsonl")
@@ -258,7 +259,7 @@ class AppealAdmin(DecideMixin, admin.ModelAdmin):
             "decided_at",
         ]
 
-    @admin.display(description="statement")
+    @admin.display(description=_("statement"))
     def statement_summary(self, appeal: Appeal) -> str:
         statement = appeal.statement
         decided_by = statement.decided_by.public_name if statement.decided_by else "automatic"

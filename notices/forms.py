@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from comments.forms import RepeatSafeForm
 
@@ -10,25 +11,25 @@ class NoticeForm(RepeatSafeForm):
     the repeat-safe hidden fields (one notice per drawn form, and a honeypot)."""
 
     location_url = forms.URLField(
-        label="Address of the comment",
+        label=_("Address of the comment"),
         max_length=500,
         assume_scheme="https",
-        help_text="Each comment's “Report illegal content” link fills this in.",
+        help_text=_("Each comment's “Report illegal content” link fills this in."),
         error_messages={
             "required": "Give the address of the comment.",
             "invalid": "Enter a full web address, starting with https://.",
         },
     )
     ground = forms.ChoiceField(
-        label="What kind of law does it break?", choices=Notice.Ground.choices
+        label=_("What kind of law does it break?"), choices=Notice.Ground.choices
     )
     law = forms.CharField(
-        label="The law or provision, if you know it (optional)",
+        label=_("The law or provision, if you know it (optional)"),
         max_length=300,
         required=False,
     )
     explanation = forms.CharField(
-        label="Why is it illegal?",
+        label=_("Why is it illegal?"),
         max_length=MAX_EXPLANATION,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -36,17 +37,18 @@ class NoticeForm(RepeatSafeForm):
         error_messages={"required": "Explain why you think the comment is illegal."},
     )
     sender_name = forms.CharField(
-        label="Your name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+        label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
     sender_email = forms.EmailField(
-        label="Your e-mail address",
+        label=_("Your e-mail address"),
         max_length=254,
-        help_text="We send your receipt and our decision here.",
+        help_text=_("We send your receipt and our decision here."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     is_good_faith = forms.BooleanField(
-        label="I believe in good faith that the information in this notice is accurate and "
-        "complete.",
+        label=_(
+            "I believe in good faith that the information in this notice is accurate and complete."
+        ),
         error_messages={"required": "Please confirm the notice is made in good faith."},
     )
     comment = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -54,7 +56,7 @@ class NoticeForm(RepeatSafeForm):
 
 class AppealForm(forms.Form):
     reason = forms.CharField(
-        label="Why should we look again?",
+        label=_("Why should we look again?"),
         max_length=MAX_EXPLANATION,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -79,6 +81,6 @@ class AppealDecisionForm(forms.ModelForm):
         statement = self.instance.statement
         if self.moderator is not None and statement.decided_by_id == self.moderator.pk:
             raise forms.ValidationError(
-                "You took the original decision, so another moderator must decide this appeal."
+                _("You took the original decision, so another moderator must decide this appeal.")
             )
         return cleaned

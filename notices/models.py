@@ -17,6 +17,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from newsite.markdown import ARTICLE_TAGS, render_markdown
 
@@ -69,21 +70,33 @@ def new_reference() -> str:
 class Category(models.TextChoices):
     """The Transparency Database's statement categories this site uses (its `category`)."""
 
-    ILLEGAL_OR_HARMFUL_SPEECH = "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH", "Illegal speech"
+    ILLEGAL_OR_HARMFUL_SPEECH = (
+        "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
+        gettext_lazy("Illegal speech"),
+    )
     DATA_PROTECTION = (
         "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS",
-        "Data protection and privacy",
+        gettext_lazy("Data protection and privacy"),
     )
     INTELLECTUAL_PROPERTY = (
         "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS",
-        "Intellectual property",
+        gettext_lazy("Intellectual property"),
     )
-    SCAMS_AND_FRAUD = "STATEMENT_CATEGORY_SCAMS_AND_FRAUD", "Scams and fraud"
-    VIOLENCE = "STATEMENT_CATEGORY_VIOLENCE", "Violence"
-    PUBLIC_SECURITY = "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY", "Risk for public security"
-    MINORS = "STATEMENT_CATEGORY_PROTECTION_OF_MINORS", "Protection of minors"
-    NOT_SPECIFIED = "STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE", "Not specified by the notifier"
-    TERMS = "STATEMENT_CATEGORY_OTHER_VIOLATION_TC", "Breach of the community guidelines"
+    SCAMS_AND_FRAUD = "STATEMENT_CATEGORY_SCAMS_AND_FRAUD", gettext_lazy("Scams and fraud")
+    VIOLENCE = "STATEMENT_CATEGORY_VIOLENCE", gettext_lazy("Violence")
+    PUBLIC_SECURITY = (
+        "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY",
+        gettext_lazy("Risk for public security"),
+    )
+    MINORS = "STATEMENT_CATEGORY_PROTECTION_OF_MINORS", gettext_lazy("Protection of minors")
+    NOT_SPECIFIED = (
+        "STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE",
+        gettext_lazy("Not specified by the notifier"),
+    )
+    TERMS = (
+        "STATEMENT_CATEGORY_OTHER_VIOLATION_TC",
+        gettext_lazy("Breach of the community guidelines"),
+    )
 
 
 class NoticeQuerySet(models.QuerySet):
@@ -96,21 +109,21 @@ class Notice(models.Model):
     """Someone, signed in or not, tells us a comment is illegal (DSA article 16)."""
 
     class State(models.TextChoices):
-        RECEIVED = "received", "Received"
-        UNDER_REVIEW = "under_review", "Under review"
-        DECIDED = "decided", "Decided"
-        VOID = "void", "Withdrawn or void"
+        RECEIVED = "received", gettext_lazy("Received")
+        UNDER_REVIEW = "under_review", gettext_lazy("Under review")
+        DECIDED = "decided", gettext_lazy("Decided")
+        VOID = "void", gettext_lazy("Withdrawn or void")
 
     class Ground(models.TextChoices):
-        HATE = "hate", "Hate speech or incitement to hatred"
-        DEFAMATION = "defamation", "Defamation or insult"
-        PRIVACY = "privacy", "Privacy or personal data"
-        COPYRIGHT = "copyright", "Copyright or other intellectual property"
-        SCAM = "scam", "Scam or fraud"
-        VIOLENCE = "violence", "Threats or incitement to violence"
-        TERRORISM = "terrorism", "Terrorist content"
-        MINORS = "minors", "Harm to children"
-        OTHER = "other", "Another law (name it below)"
+        HATE = "hate", gettext_lazy("Hate speech or incitement to hatred")
+        DEFAMATION = "defamation", gettext_lazy("Defamation or insult")
+        PRIVACY = "privacy", gettext_lazy("Privacy or personal data")
+        COPYRIGHT = "copyright", gettext_lazy("Copyright or other intellectual property")
+        SCAM = "scam", gettext_lazy("Scam or fraud")
+        VIOLENCE = "violence", gettext_lazy("Threats or incitement to violence")
+        TERRORISM = "terrorism", gettext_lazy("Terrorist content")
+        MINORS = "minors", gettext_lazy("Harm to children")
+        OTHER = "other", gettext_lazy("Another law (name it below)")
 
     CATEGORIES = {
         Ground.HATE: Category.ILLEGAL_OR_HARMFUL_SPEECH,
@@ -132,34 +145,42 @@ class Notice(models.Model):
     ground = models.CharField(
         max_length=20,
         choices=Ground.choices,
-        help_text="The kind of law the sender says is broken.",
+        help_text=gettext_lazy("The kind of law the sender says is broken."),
     )
     law = models.CharField(
-        max_length=300, blank=True, help_text="The law or provision the sender names, if any."
+        max_length=300,
+        blank=True,
+        help_text=gettext_lazy("The law or provision the sender names, if any."),
     )
     explanation = models.TextField(
         max_length=MAX_EXPLANATION,
         validators=[MaxLengthValidator(MAX_EXPLANATION)],
-        help_text="Why the sender thinks the comment is illegal.",
+        help_text=gettext_lazy("Why the sender thinks the comment is illegal."),
     )
-    location_url = models.URLField(max_length=500, help_text="Where the content is.")
+    location_url = models.URLField(max_length=500, help_text=gettext_lazy("Where the content is."))
     comment = models.ForeignKey(
         "comments.Comment",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="notices",
-        help_text="Empty if the comment has since been deleted; the snapshot below remains.",
+        help_text=gettext_lazy(
+            "Empty if the comment has since been deleted; the snapshot below remains."
+        ),
     )
     comment_text = models.TextField(
-        blank=True, editable=False, help_text="The comment's text when the notice arrived."
+        blank=True,
+        editable=False,
+        help_text=gettext_lazy("The comment's text when the notice arrived."),
     )
     comment_url = models.CharField(max_length=500, blank=True, editable=False)
     sender_name = models.CharField(max_length=150)
     sender_email = models.EmailField(max_length=254)
     is_good_faith = models.BooleanField(
         default=False,
-        help_text="The sender confirmed the notice is accurate and made in good faith.",
+        help_text=gettext_lazy(
+            "The sender confirmed the notice is accurate and made in good faith."
+        ),
     )
     received_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
     review_started_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -201,23 +222,33 @@ class NoticeDecision(AppendOnlyModel):
     """A moderator's decision on a notice. A later decision is a new row, never an edit."""
 
     class Outcome(models.TextChoices):
-        ILLEGAL = "illegal", "Illegal: remove the comment"
-        INCOMPATIBLE = "incompatible", "Breaks the community guidelines: remove the comment"
-        NO_ACTION = "no_action", "Neither illegal nor against the guidelines: no action"
+        ILLEGAL = "illegal", gettext_lazy("Illegal: remove the comment")
+        INCOMPATIBLE = (
+            "incompatible",
+            gettext_lazy("Breaks the community guidelines: remove the comment"),
+        )
+        NO_ACTION = (
+            "no_action",
+            gettext_lazy("Neither illegal nor against the guidelines: no action"),
+        )
 
     notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="decisions")
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
     ground = models.CharField(
         max_length=300,
         blank=True,
-        help_text="The law (e.g. a section of the criminal code) or the guideline relied on. "
-        "Required unless no action is taken.",
+        help_text=gettext_lazy(
+            "The law (e.g. a section of the criminal code) or the guideline relied on. "
+            "Required unless no action is taken."
+        ),
     )
     explanation = models.TextField(
         max_length=MAX_EXPLANATION,
         validators=[MaxLengthValidator(MAX_EXPLANATION)],
-        help_text="Why: the facts and how the law or guideline applies. Sent to the notice's "
-        "sender and, if the comment is removed, to its author.",
+        help_text=gettext_lazy(
+            "Why: the facts and how the law or guideline applies. Sent to the notice's "
+            "sender and, if the comment is removed, to its author."
+        ),
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -263,26 +294,26 @@ class StatementOfReasons(AppendOnlyModel):
     Transparency Database export is made from."""
 
     class Restriction(models.TextChoices):
-        REMOVED = "removed", "Removed"
-        SPAM = "spam", "Removed as spam"
-        HIDDEN = "hidden", "Hidden from readers"
-        HELD = "held", "Held for review before it appears"
+        REMOVED = "removed", gettext_lazy("Removed")
+        SPAM = "spam", gettext_lazy("Removed as spam")
+        HIDDEN = "hidden", gettext_lazy("Hidden from readers")
+        HELD = "held", gettext_lazy("Held for review before it appears")
 
     class DecisionGround(models.TextChoices):
-        ILLEGAL = "DECISION_GROUND_ILLEGAL_CONTENT", "Illegal content"
+        ILLEGAL = "DECISION_GROUND_ILLEGAL_CONTENT", gettext_lazy("Illegal content")
         INCOMPATIBLE = (
             "DECISION_GROUND_INCOMPATIBLE_CONTENT",
-            "Content incompatible with the community guidelines",
+            gettext_lazy("Content incompatible with the community guidelines"),
         )
 
     class AutomatedDecision(models.TextChoices):
-        FULLY = "AUTOMATED_DECISION_FULLY", "Fully automated"
-        PARTIALLY = "AUTOMATED_DECISION_PARTIALLY", "Partially automated"
-        NOT_AUTOMATED = "AUTOMATED_DECISION_NOT_AUTOMATED", "Not automated"
+        FULLY = "AUTOMATED_DECISION_FULLY", gettext_lazy("Fully automated")
+        PARTIALLY = "AUTOMATED_DECISION_PARTIALLY", gettext_lazy("Partially automated")
+        NOT_AUTOMATED = "AUTOMATED_DECISION_NOT_AUTOMATED", gettext_lazy("Not automated")
 
     class SourceType(models.TextChoices):
-        ARTICLE_16 = "SOURCE_ARTICLE_16", "A notice (DSA article 16)"
-        VOLUNTARY = "SOURCE_VOLUNTARY", "Our own initiative"
+        ARTICLE_16 = "SOURCE_ARTICLE_16", gettext_lazy("A notice (DSA article 16)")
+        VOLUNTARY = "SOURCE_VOLUNTARY", gettext_lazy("Our own initiative")
 
     # Transparency Database `decision_visibility` for each restriction.
     VISIBILITY = {
@@ -296,7 +327,7 @@ class StatementOfReasons(AppendOnlyModel):
         default=uuid.uuid4,
         unique=True,
         editable=False,
-        help_text="The statement's stable identifier; names no one.",
+        help_text=gettext_lazy("The statement's stable identifier; names no one."),
     )
     comment = models.ForeignKey(
         "comments.Comment",
@@ -311,7 +342,7 @@ class StatementOfReasons(AppendOnlyModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="statements_of_reasons",
-        help_text="The comment's author.",
+        help_text=gettext_lazy("The comment's author."),
     )
     moderation_action = models.OneToOneField(
         "comments.ModerationAction",
@@ -319,7 +350,7 @@ class StatementOfReasons(AppendOnlyModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="statement",
-        help_text="The moderation log entry this statement explains.",
+        help_text=gettext_lazy("The moderation log entry this statement explains."),
     )
     notice = models.ForeignKey(
         Notice, null=True, blank=True, on_delete=models.SET_NULL, related_name="statements"
@@ -329,7 +360,9 @@ class StatementOfReasons(AppendOnlyModel):
         max_length=300,
         default="This comment only, for readers everywhere. Your account is not restricted.",
     )
-    comment_excerpt = models.TextField(blank=True, help_text="The comment's text at the time.")
+    comment_excerpt = models.TextField(
+        blank=True, help_text=gettext_lazy("The comment's text at the time.")
+    )
     comment_url = models.CharField(max_length=500, blank=True)
     decision_ground = models.CharField(max_length=40, choices=DecisionGround.choices)
     legal_ground = models.CharField(max_length=500, blank=True)
@@ -339,7 +372,7 @@ class StatementOfReasons(AppendOnlyModel):
     facts = models.TextField(
         max_length=MAX_EXPLANATION,
         validators=[MaxLengthValidator(MAX_EXPLANATION)],
-        help_text="The facts relied on.",
+        help_text=gettext_lazy("The facts relied on."),
     )
     category = models.CharField(max_length=80, choices=Category.choices)
     is_automated_detection = models.BooleanField(default=False)
@@ -353,16 +386,16 @@ class StatementOfReasons(AppendOnlyModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The moderator who decided; an appeal goes to someone else.",
+        help_text=gettext_lazy("The moderator who decided; an appeal goes to someone else."),
     )
-    content_date = models.DateTimeField(help_text="When the comment was posted.")
+    content_date = models.DateTimeField(help_text=gettext_lazy("When the comment was posted."))
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     objects = StatementQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "statement of reasons"
-        verbose_name_plural = "statements of reasons"
+        verbose_name = gettext_lazy("statement of reasons")
+        verbose_name_plural = gettext_lazy("statements of reasons")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -388,8 +421,8 @@ class Appeal(models.Model):
     """
 
     class Outcome(models.TextChoices):
-        UPHELD = "upheld", "Upheld: the decision stands"
-        REVERSED = "reversed", "Reversed: the comment is published again"
+        UPHELD = "upheld", gettext_lazy("Upheld: the decision stands")
+        REVERSED = "reversed", gettext_lazy("Reversed: the comment is published again")
 
     statement = models.OneToOneField(
         StatementOfReasons, on_delete=models.PROTECT, related_name="appeal"
@@ -403,7 +436,7 @@ class Appeal(models.Model):
         max_length=2_000,
         validators=[MaxLengthValidator(2_000)],
         blank=True,
-        help_text="Sent to the author with the outcome.",
+        help_text=gettext_lazy("Sent to the author with the outcome."),
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -460,15 +493,17 @@ class CommunityGuidelines(models.Model):
 
     title = models.CharField(max_length=200, default="Community guidelines")
     body = models.TextField(
-        help_text="Markdown: ## headings, lists, **bold**, [links](https://…). Number the "
-        "rules so moderators and statements can cite them."
+        help_text=gettext_lazy(
+            "Markdown: ## headings, lists, **bold**, [links](https://…). Number the "
+            "rules so moderators and statements can cite them."
+        )
     )
     body_html = models.TextField(blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "community guidelines"
-        verbose_name_plural = "community guidelines"
+        verbose_name = gettext_lazy("community guidelines")
+        verbose_name_plural = gettext_lazy("community guidelines")
 
     def __str__(self) -> str:
         return self.title

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
@@ -140,7 +141,9 @@ def appeal_create(request: HttpRequest, puid) -> HttpResponse:
         except services.NoticeError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, "Your appeal is sent. A different moderator will decide it.")
+            messages.success(
+                request, _("Your appeal is sent. A different moderator will decide it.")
+            )
             return redirect(statement)
     return _render_statement(request, statement, form, status=400)
 

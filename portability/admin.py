@@ -10,6 +10,7 @@ from django.http import FileResponse, HttpRequest, HttpResponseRedirect
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from .exporters import export_comments
 from .models import ImportedIdentity, ImportRun
@@ -79,7 +80,7 @@ class ImportRunAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False  # a run is a record: what was uploaded and what happened
 
-    @admin.display(description="Report")
+    @admin.display(description=_("Report"))
     def report_lines(self, obj: ImportRun) -> str:
         lines = obj.report.get("lines") or []
         if not lines:
@@ -99,7 +100,7 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     def response_add(self, request, obj, post_url_continue=None):
         """To the run's own page, where its progress and report appear."""
-        self.message_user(request, "Uploaded: the task worker imports it; this page shows how.")
+        self.message_user(request, _("Uploaded: the task worker imports it; this page shows how."))
         return HttpResponseRedirect(obj.get_absolute_url())
 
     def get_urls(self):
@@ -144,7 +145,7 @@ class ImportedIdentityAdmin(admin.ModelAdmin):
     search_fields = ["name", "email"]
     readonly_fields = ["source", "key", "name", "email", "user", "claimed_at", "created_at"]
 
-    @admin.display(boolean=True, description="claimed")
+    @admin.display(boolean=True, description=_("claimed"))
     def is_claimed(self, obj: ImportedIdentity) -> bool:
         return obj.is_claimed
 

@@ -9,28 +9,29 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Format(models.TextChoices):
-    DISQUS = "disqus", "Disqus XML export"
-    WXR = "wxr", "WordPress WXR"
-    REMARK42 = "remark42", "Remark42 backup"
-    COMMENTO = "commento", "Commento JSON"
-    ISSO = "isso", "Isso SQLite database"
-    JSONL = "jsonl", "newsite JSON lines"
+    DISQUS = "disqus", _("Disqus XML export")
+    WXR = "wxr", _("WordPress WXR")
+    REMARK42 = "remark42", _("Remark42 backup")
+    COMMENTO = "commento", _("Commento JSON")
+    ISSO = "isso", _("Isso SQLite database")
+    JSONL = "jsonl", _("newsite JSON lines")
 
 
 class ImportedRecord(models.Model):
     """One source thread, comment or post, and the site row it became."""
 
     class Kind(models.TextChoices):
-        THREAD = "thread", "Thread"
-        COMMENT = "comment", "Comment"
-        ARTICLE = "article", "Article"
+        THREAD = "thread", _("Thread")
+        COMMENT = "comment", _("Comment")
+        ARTICLE = "article", _("Article")
 
     source = models.CharField(max_length=20, choices=Format.choices)
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    source_id = models.CharField(max_length=255, help_text="The id the old system gave it.")
+    source_id = models.CharField(max_length=255, help_text=_("The id the old system gave it."))
     article = models.ForeignKey(
         "articles.Article", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -61,22 +62,22 @@ class ImportedIdentity(models.Model):
 
     source = models.CharField(max_length=20, choices=Format.choices)
     key = models.CharField(
-        max_length=255, help_text="How the source names this person (address, id or name)."
+        max_length=255, help_text=_("How the source names this person (address, id or name).")
     )
     name = models.CharField(max_length=200, blank=True)
-    email = models.EmailField(blank=True, help_text="Never shown: used only to offer a claim.")
+    email = models.EmailField(blank=True, help_text=_("Never shown: used only to offer a claim."))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="imported_identities",
-        help_text="The account holding these comments: a placeholder until claimed.",
+        help_text=_("The account holding these comments: a placeholder until claimed."),
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["source", "key"]
-        verbose_name_plural = "imported identities"
+        verbose_name_plural = _("imported identities")
         constraints = [
             models.UniqueConstraint(fields=["source", "key"], name="imported_identity_once")
         ]
@@ -94,29 +95,31 @@ class ImportRun(models.Model):
     """One upload from the admin, imported by the task worker."""
 
     class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     file = models.FileField(
         upload_to="imports/%Y/%m/",
-        help_text="The export file to import. It is deleted once imported (it holds addresses).",
+        help_text=_("The export file to import. It is deleted once imported (it holds addresses)."),
     )
     format = models.CharField(max_length=20, choices=Format.choices)
     url_map = models.FileField(
         upload_to="imports/%Y/%m/",
         blank=True,
-        help_text="Optional CSV: an old URL, a comma, the new path (one pair a line).",
+        help_text=_("Optional CSV: an old URL, a comma, the new path (one pair a line)."),
     )
     site_url = models.URLField(
-        blank=True, help_text="The old site's address, for threads that give only a path."
+        blank=True, help_text=_("The old site's address, for threads that give only a path.")
     )
     is_dry_run = models.BooleanField(
-        "dry run", default=False, help_text="Report what would happen without writing anything."
+        _("dry run"),
+        default=False,
+        help_text=_("Report what would happen without writing anything."),
     )
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
-    progress = models.PositiveIntegerField(default=0, help_text="Threads handled so far.")
+    progress = models.PositiveIntegerField(default=0, help_text=_("Threads handled so far."))
     report = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

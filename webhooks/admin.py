@@ -8,6 +8,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from comments.admin import ReadOnly, ReadOnlyInline
@@ -18,7 +19,7 @@ from .services import endpoint_rotate_secret, endpoint_send_test
 
 class EndpointForm(forms.ModelForm):
     url = forms.URLField(
-        label="URL",
+        label=_("URL"),
         max_length=500,
         assume_scheme="https",
         help_text=Endpoint._meta.get_field("url").help_text,
@@ -70,11 +71,11 @@ class EndpointAdmin(admin.ModelAdmin):
         # A new endpoint's secret is made when it is saved: show it from then on.
         return fields if obj is None else [*fields, *self.readonly_fields]
 
-    @admin.display(description="events")
+    @admin.display(description=_("events"))
     def event_list(self, endpoint: Endpoint) -> str:
         return ", ".join(endpoint.events)
 
-    @admin.action(description="Send a test event", permissions=["change"])
+    @admin.action(description=_("Send a test event"), permissions=["change"])
     def send_test_event(self, request: HttpRequest, queryset) -> None:
         count = 0
         for endpoint in queryset:
@@ -92,15 +93,18 @@ class EndpointAdmin(admin.ModelAdmin):
         )
 
     @admin.action(
-        description="Rotate secret (the old one still signs for 24 hours)", permissions=["change"]
+        description=_("Rotate secret (the old one still signs for 24 hours)"),
+        permissions=["change"],
     )
     def rotate_secret(self, request: HttpRequest, queryset) -> None:
         for endpoint in queryset:
             endpoint_rotate_secret(endpoint=endpoint)
         self.message_user(
             request,
-            "New secrets made. Requests carry both signatures for 24 hours: give each receiver "
-            "its new secret before then.",
+            _(
+                "New secrets made. Requests carry both signatures for 24 hours: give each receiver "
+                "its new secret before then."
+            ),
             messages.SUCCESS,
         )
 
@@ -131,7 +135,10 @@ class EndpointAdmin(admin.ModelAdmin):
         endpoint_send_test(endpoint=endpoint)
         self.message_user(
             request,
-            "A test event is queued: the delivery log below shows how it went (reload the page).",
+            _(
+                "A test event is queued: the delivery log below shows how it went "
+                "(reload the page)."
+            ),
             messages.SUCCESS,
         )
         info = self.model._meta.app_label, self.model._meta.model_name
@@ -147,6 +154,6 @@ class DeliveryAdmin(ReadOnly, admin.ModelAdmin):
     fields = ["endpoint", *DELIVERY_FIELDS, "attempted_at", "body_sent"]
     readonly_fields = fields
 
-    @admin.display(description="body")
+    @admin.display(description=_("body"))
     def body_sent(self, delivery: Delivery) -> str:
         return delivery.body().decode()

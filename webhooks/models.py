@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from . import guard
 
@@ -22,13 +23,25 @@ def new_secret() -> str:
 
 
 class Event(models.TextChoices):
-    COMMENT_CREATED = "comment.created", "comment.created: a comment was posted (any status)"
-    COMMENT_HELD = "comment.held", "comment.held: a comment waits for a moderator"
-    COMMENT_PUBLISHED = "comment.published", "comment.published: a moderator published a comment"
-    COMMENT_REMOVED = "comment.removed", "comment.removed: a comment was hidden, spam or removed"
-    NOTICE_RECEIVED = "notice.received", "notice.received: a notice of illegal content arrived"
-    ARTICLE_PUBLISHED = "article.published", "article.published: an article went live"
-    TEST = "test", "test: sent from the admin to try an endpoint"
+    COMMENT_CREATED = (
+        "comment.created",
+        gettext_lazy("comment.created: a comment was posted (any status)"),
+    )
+    COMMENT_HELD = "comment.held", gettext_lazy("comment.held: a comment waits for a moderator")
+    COMMENT_PUBLISHED = (
+        "comment.published",
+        gettext_lazy("comment.published: a moderator published a comment"),
+    )
+    COMMENT_REMOVED = (
+        "comment.removed",
+        gettext_lazy("comment.removed: a comment was hidden, spam or removed"),
+    )
+    NOTICE_RECEIVED = (
+        "notice.received",
+        gettext_lazy("notice.received: a notice of illegal content arrived"),
+    )
+    ARTICLE_PUBLISHED = "article.published", gettext_lazy("article.published: an article went live")
+    TEST = "test", gettext_lazy("test: sent from the admin to try an endpoint")
 
 
 # What an endpoint may subscribe to: every event but the admin's test.
@@ -43,34 +56,44 @@ class EndpointQuerySet(models.QuerySet):
 class Endpoint(models.Model):
     """A URL that receives the events it asked for, signed with its secret."""
 
-    name = models.CharField(max_length=100, help_text="Who receives these: for your own reference.")
+    name = models.CharField(
+        max_length=100, help_text=gettext_lazy("Who receives these: for your own reference.")
+    )
     url = models.URLField(
-        "URL",
+        gettext_lazy("URL"),
         max_length=500,
-        help_text="Where the events are POSTed (http or https). Addresses inside our own "
-        "network are refused unless DJANGO_WEBHOOK_ALLOWED_HOSTS lists the host.",
+        help_text=gettext_lazy(
+            "Where the events are POSTed (http or https). Addresses inside our own "
+            "network are refused unless DJANGO_WEBHOOK_ALLOWED_HOSTS lists the host."
+        ),
     )
     events = models.JSONField(
         default=list,
-        help_text="The events sent to this endpoint.",
+        help_text=gettext_lazy("The events sent to this endpoint."),
     )
     secret = models.CharField(
         max_length=100,
         default=new_secret,
         editable=False,
-        help_text="Give it to the receiver: it checks each request's X-Newsite-Signature with "
-        "it. “Rotate secret” makes a new one.",
+        help_text=gettext_lazy(
+            "Give it to the receiver: it checks each request's X-Newsite-Signature with "
+            "it. “Rotate secret” makes a new one."
+        ),
     )
     previous_secret = models.CharField(max_length=100, blank=True, editable=False)
     previous_secret_expires_at = models.DateTimeField(
         null=True,
         blank=True,
         editable=False,
-        help_text="Until then, requests carry a signature made with the previous secret too, "
-        "so the receiver can switch to the new one without missing anything.",
+        help_text=gettext_lazy(
+            "Until then, requests carry a signature made with the previous secret too, "
+            "so the receiver can switch to the new one without missing anything."
+        ),
     )
     is_active = models.BooleanField(
-        "active", default=True, help_text="Untick to stop sending (nothing is queued meanwhile)."
+        gettext_lazy("active"),
+        default=True,
+        help_text=gettext_lazy("Untick to stop sending (nothing is queued meanwhile)."),
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -126,26 +149,31 @@ class Delivery(models.Model):
     """One event sent to one endpoint: its body, and how its latest attempt went."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Queued"
-        DELIVERED = "delivered", "Delivered"
-        RETRYING = "retrying", "Failed, will retry"
-        FAILED = "failed", "Failed, given up"
+        PENDING = "pending", gettext_lazy("Queued")
+        DELIVERED = "delivered", gettext_lazy("Delivered")
+        RETRYING = "retrying", gettext_lazy("Failed, will retry")
+        FAILED = "failed", gettext_lazy("Failed, given up")
 
     endpoint = models.ForeignKey(Endpoint, on_delete=models.CASCADE, related_name="deliveries")
     event = models.CharField(max_length=30, choices=Event.choices)
     data = models.JSONField(
         blank=True,
         encoder=DjangoJSONEncoder,
-        help_text="The event's data, as sent in the body's “data”.",
+        help_text=gettext_lazy("The event's data, as sent in the body's “data”."),
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     status_code = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="The receiver's HTTP status, on the latest attempt."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("The receiver's HTTP status, on the latest attempt."),
     )
     error = models.CharField(max_length=500, blank=True)
     duration_ms = models.PositiveIntegerField(
-        "time (ms)", null=True, blank=True, help_text="How long the latest attempt took."
+        gettext_lazy("time (ms)"),
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("How long the latest attempt took."),
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     attempted_at = models.DateTimeField(null=True, blank=True)
@@ -154,7 +182,7 @@ class Delivery(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["endpoint", "-id"], name="delivery_endpoint_log_idx")]
-        verbose_name_plural = "deliveries"
+        verbose_name_plural = gettext_lazy("deliveries")
 
     def __str__(self) -> str:
         return f"{self.event} to {self.endpoint_id} ({self.get_status_display()})"

@@ -3,6 +3,9 @@
    open. Without this file every form still works by a normal POST. */
 (function () {
   "use strict";
+  // The strings of the page's language, from /jsi18n/ (Django's JavaScript catalogue); the
+  // English text when it has not loaded.
+  function gettext(text) { return window.gettext ? window.gettext(text) : text; }
 
   var discussion = document.querySelector("[data-discussion]");
   if (!discussion || !window.fetch || !window.FormData) { return; }
@@ -101,7 +104,7 @@
           if (errors) { errors.textContent = ""; }
           if (!insertComment(item)) { window.location.assign("/comments/" + item.getAttribute("data-comment") + "/"); return; }
           if (form.hasAttribute("data-inline-reply")) { form.remove(); }
-          announce("Your comment was posted.");
+          announce(gettext("Your comment was posted."));
           item.focus();
         });
       }
@@ -131,7 +134,7 @@
         var cancel = document.createElement("button");
         cancel.type = "button";
         cancel.className = "link-button";
-        cancel.textContent = "Cancel";
+        cancel.textContent = gettext("Cancel");
         cancel.addEventListener("click", function () { form.remove(); link.focus(); });
         form.appendChild(cancel);
         slot.appendChild(form);
@@ -152,7 +155,7 @@
         var button = form.querySelector("button");
         form.querySelector("[name=action]").value = data.liked ? "unlike" : "like";
         button.setAttribute("aria-pressed", data.liked ? "true" : "false");
-        button.textContent = data.liked ? "Liked" : "Like";
+        button.textContent = data.liked ? gettext("Liked") : gettext("Like");
         var count = form.parentNode.querySelector("[data-like-count]");
         count.textContent = data.like_count + (data.like_count === 1 ? " like" : " likes");
       });

@@ -2,6 +2,9 @@
 // Mastodon form submits to our server, and the article's address is shown ready to select.
 (function () {
   "use strict";
+  // The strings of the page's language, from /jsi18n/ (Django's JavaScript catalogue); the
+  // English text when it has not loaded.
+  function gettext(text) { return window.gettext ? window.gettext(text) : text; }
   var STORAGE_KEY = "newsite.mastodonInstance";
 
   function remembered() {
@@ -26,12 +29,12 @@
     var status = link.closest(".share").querySelector("[data-copy-status]");
     var label = link.querySelector("[data-copy-label]");
     if (!navigator.clipboard || !status) { return; }
-    if (label) { label.textContent = link.getAttribute("data-copy-text") || "Copy link"; }
+    if (label) { label.textContent = link.getAttribute("data-copy-text") || gettext("Copy link"); }
     link.addEventListener("click", function (event) {
       event.preventDefault();
       navigator.clipboard.writeText(link.getAttribute("data-copy-link")).then(
-        function () { status.textContent = link.getAttribute("data-copied-text") || "Link copied."; },
-        function () { status.textContent = link.getAttribute("data-copy-failed-text") || "Could not copy: copy the address from the address bar."; }
+        function () { status.textContent = link.getAttribute("data-copied-text") || gettext("Link copied."); },
+        function () { status.textContent = link.getAttribute("data-copy-failed-text") || gettext("Could not copy: copy the address from the address bar."); }
       );
     });
   });

@@ -28,6 +28,7 @@ def form_data(article: Article, **changes) -> dict:
     data = {
         "title": article.title,
         "slug": article.slug,
+        "language": article.language,
         "summary": article.summary,
         "body": article.body,
         "status": article.status,

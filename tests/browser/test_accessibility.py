@@ -24,7 +24,9 @@ def axe_violations(page) -> list[str]:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_no_violations(live_server, browser, scheme, output_path):
+@pytest.mark.parametrize("prefix", ["", "/ar"], ids=["en", "ar"])
+def test_axe_finds_no_violations(live_server, browser, scheme, prefix, output_path):
+    """English, and Arabic: right to left, with its own lang on the page."""
     if not AXE.exists():
         pytest.fail("needs node_modules/axe-core: run `make install-test`")
     article, reader = build_site()
@@ -42,8 +44,12 @@ def test_axe_finds_no_violations(live_server, browser, scheme, output_path):
             )
         page = context.new_page()
         for path in paths:
-            page.goto(live_server.url + path)
+            page.goto(live_server.url + prefix + path)
+            if prefix:
+                assert page.locator("html").get_attribute("dir") == "rtl", path
             problems += axe_violations(page)
-        page.screenshot(path=output_path(f"{scheme}-last.png"), full_page=True)
+        page.screenshot(
+            path=output_path(f"{scheme}{prefix.replace('/', '-')}-last.png"), full_page=True
+        )
         context.close()
     assert problems == []

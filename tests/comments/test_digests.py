@@ -24,8 +24,10 @@ from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-# Shortly after the articles were published (comments open then).
-MONDAY_9AM = timezone.now().replace(microsecond=0) + dt.timedelta(minutes=5)
+# Shortly after the articles were published (comments open then). Computed when the module is
+# imported, which a slow full run may reach long before these tests run: an hour of margin, well
+# inside the 30 days comments stay open.
+MONDAY_9AM = timezone.now().replace(microsecond=0) + dt.timedelta(hours=1)
 
 
 @pytest.fixture(autouse=True)

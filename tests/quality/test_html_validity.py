@@ -20,7 +20,9 @@ VNU = (
 
 
 @pytest.mark.django_db
-def test_pages_validate_with_the_nu_checker(tmp_path):
+@pytest.mark.parametrize("prefix", ["", "/ar"], ids=["en", "ar"])
+def test_pages_validate_with_the_nu_checker(tmp_path, prefix):
+    """English, and Arabic (right to left)."""
     if not VNU.exists() or shutil.which("java") is None:
         pytest.fail("needs Java and node_modules/vnu-jar: run `make install-test`")
     article, reader = build_site()
@@ -32,7 +34,7 @@ def test_pages_validate_with_the_nu_checker(tmp_path):
         ("reader", signed_in, reader_paths(article)),
     ):
         for number, path in enumerate(paths):
-            response = client.get(path)
+            response = client.get(prefix + path)
             assert response.status_code in {200, 404}, path
             page = tmp_path / f"{label}-{number}.html"
             page.write_bytes(response.content)

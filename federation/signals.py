@@ -6,10 +6,12 @@
 - a save that hides a visible article (back to draft, or moved to the future), or its deletion,
   queues Delete.
 
-A remote boost or favourite (Reaction) renews its article's discussion version.
+Every receiver only queues a task after the commit, and only if the site has followers (one
+query then); the worker builds the activity and fans it out to them. Raw saves (fixtures) and
+bulk imports (bulk_create) send nothing.
 
-Every receiver only queues a task after the commit; the worker builds the activity and fans it
-out to followers. Raw saves (fixtures) and bulk imports (bulk_create) send nothing.
+A remote boost or favourite (Reaction) renews its article's discussion version; a statement of
+reasons about a remote author's comment, and a published answer to one, are sent to them.
 """
 
 from __future__ import annotations
@@ -30,8 +32,17 @@ from .models import Reaction
 UNSHOWN_FIELDS = {"comment_count", "bylines", "seed_digest", "seed_file", "updated_at"}
 
 
-def _queue(task, *args) -> None:
-    transaction.on_commit(partial(task.enqueue, *args), robust=True)
+def _queue(task, *args, run_after=None) -> None:
+    """Queue the task after the commit, if anyone follows the site: a site nobody follows
+    (most development and test databases) queues nothing."""
+
+    def queue() -> None:
+        from .models import Follower
+
+        if Follower.objects.exists():
+            (task.using(run_after=run_after) if run_after else task).enqueue(*args)
+
+    transaction.on_commit(queue, robust=True)
 
 
 @receiver(pre_save, sender=Article, dispatch_uid="federation_article_saving")
@@ -63,14 +74,7 @@ def article_saved(sender, instance: Article, raw: bool = False, **kwargs) -> Non
         _queue(tasks.article_gone, instance.pk, instance.slug)
     elif instance.status == Article.Status.PUBLISHED and instance.published_at != was_scheduled_for:
         when = instance.published_at
-        transaction.on_commit(
-            partial(
-                tasks.publish_scheduled.using(run_after=when).enqueue,
-                instance.pk,
-                when.isoformat(),
-            ),
-            robust=True,
-        )
+        _queue(tasks.publish_scheduled, instance.pk, when.isoformat(), run_after=when)
 
 
 @receiver(post_delete, sender=Article, dispatch_uid="federation_article_deleted")
@@ -79,6 +83,11 @@ def article_deleted(sender, instance: Article, **kwargs) -> None:
 
     if instance.is_published:
         _queue(tasks.article_gone, instance.pk, instance.slug)
+
+
+def _queue_always(task, *args) -> None:
+    """Queue the task after the commit: a message to one remote author, follower or not."""
+    transaction.on_commit(partial(task.enqueue, *args), robust=True)
 
 
 @receiver([post_save, post_delete], sender=Reaction, dispatch_uid="federation_reaction")
@@ -96,7 +105,7 @@ def statement_issued(sender, instance, created: bool, raw: bool = False, **kwarg
     from .models import RemoteAuthor
 
     if created and not raw and RemoteAuthor.objects.filter(user_id=instance.recipient_id).exists():
-        _queue(send_statement_to_remote_author, instance.pk)
+        _queue_always(send_statement_to_remote_author, instance.pk)
 
 
 @receiver(post_save, sender="comments.Comment", dispatch_uid="federation_answer_published")
@@ -105,4 +114,4 @@ def answer_published(sender, instance, raw: bool = False, **kwargs) -> None:
     from .answers import answer_waiting, send_answer
 
     if not raw and instance.parent_id and instance.is_counted and answer_waiting(instance):
-        _queue(send_answer, instance.pk)
+        _queue_always(send_answer, instance.pk)

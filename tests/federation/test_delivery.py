@@ -325,3 +325,8 @@ def test_fan_out_writes_the_log_in_one_statement(remote, other_remote, django_as
         deliveries = deliver_to_followers({"id": "https://n.example/a#1", "type": "Create"})
     assert len(deliveries) == 6
     assert all(d.pk for d in deliveries)
+
+
+def test_a_site_nobody_follows_queues_no_task(run_tasks):
+    ArticleFactory()
+    assert run_tasks() == 0

@@ -6,11 +6,12 @@
 - a save that hides a visible article (back to draft, or moved to the future), or its deletion,
   queues Delete.
 
-A remote boost or favourite (Reaction) renews its article's discussion version.
-
 Every receiver only queues a task after the commit, and only if the site has followers (one
 query then); the worker builds the activity and fans it out to them. Raw saves (fixtures) and
 bulk imports (bulk_create) send nothing.
+
+A remote boost or favourite (Reaction) renews its article's discussion version; a statement of
+reasons about a remote author's comment, and a published answer to one, are sent to them.
 """
 
 from __future__ import annotations
@@ -31,11 +32,7 @@ from .models import Reaction
 UNSHOWN_FIELDS = {"comment_count", "bylines", "seed_digest", "seed_file", "updated_at"}
 
 
-def _queue(task, *args) -> None:
-    transaction.on_commit(partial(task.enqueue, *args), robust=True)
-
-
-def _queue_for_followers(task, *args, run_after=None) -> None:
+def _queue(task, *args, run_after=None) -> None:
     """Queue the task after the commit, if anyone follows the site: a site nobody follows
     (most development and test databases) queues nothing."""
 
@@ -72,12 +69,12 @@ def article_saved(sender, instance: Article, raw: bool = False, **kwargs) -> Non
         return
     was_live, was_scheduled_for = before
     if instance.is_published:
-        _queue_for_followers(tasks.article_changed, instance.pk, "Update" if was_live else "Create")
+        _queue(tasks.article_changed, instance.pk, "Update" if was_live else "Create")
     elif was_live:
-        _queue_for_followers(tasks.article_gone, instance.pk, instance.slug)
+        _queue(tasks.article_gone, instance.pk, instance.slug)
     elif instance.status == Article.Status.PUBLISHED and instance.published_at != was_scheduled_for:
         when = instance.published_at
-        _queue_for_followers(tasks.publish_scheduled, instance.pk, when.isoformat(), run_after=when)
+        _queue(tasks.publish_scheduled, instance.pk, when.isoformat(), run_after=when)
 
 
 @receiver(post_delete, sender=Article, dispatch_uid="federation_article_deleted")
@@ -85,7 +82,12 @@ def article_deleted(sender, instance: Article, **kwargs) -> None:
     from . import tasks
 
     if instance.is_published:
-        _queue_for_followers(tasks.article_gone, instance.pk, instance.slug)
+        _queue(tasks.article_gone, instance.pk, instance.slug)
+
+
+def _queue_always(task, *args) -> None:
+    """Queue the task after the commit: a message to one remote author, follower or not."""
+    transaction.on_commit(partial(task.enqueue, *args), robust=True)
 
 
 @receiver([post_save, post_delete], sender=Reaction, dispatch_uid="federation_reaction")
@@ -103,7 +105,7 @@ def statement_issued(sender, instance, created: bool, raw: bool = False, **kwarg
     from .models import RemoteAuthor
 
     if created and not raw and RemoteAuthor.objects.filter(user_id=instance.recipient_id).exists():
-        _queue(send_statement_to_remote_author, instance.pk)
+        _queue_always(send_statement_to_remote_author, instance.pk)
 
 
 @receiver(post_save, sender="comments.Comment", dispatch_uid="federation_answer_published")
@@ -112,4 +114,4 @@ def answer_published(sender, instance, raw: bool = False, **kwargs) -> None:
     from .answers import answer_waiting, send_answer
 
     if not raw and instance.parent_id and instance.is_counted and answer_waiting(instance):
-        _queue(send_answer, instance.pk)
+        _queue_always(send_answer, instance.pk)

@@ -133,6 +133,8 @@ def test_fifty_comments_read_well_at_phone_and_desktop_width(
     more = card(page, "Thread 5").locator(".comment__more").first
     more.locator("summary").click()
     expect(more.get_by_role("link", name="Report", exact=True)).to_be_visible()
+    page.screenshot(path=output_path(f"{scheme}-390-more.png"))
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     html = page.content()  # before axe adds its script
     problems = axe_violations(page)
     page.keyboard.press("Escape")

@@ -49,8 +49,15 @@ format: install-test
 install: $(UV)
 	$(UV) sync --frozen --no-dev --inexact -q
 
-install-test: $(UV) node_modules/.package-lock.json
+install-test: $(UV) node_modules/.package-lock.json .venv-interop/installed
 	$(UV) sync --frozen -q
+
+# The remote ActivityPub server of the interoperability tests runs bovine, in an environment of
+# its own: it is an implementation we did not write, with dependencies of its own.
+.venv-interop/installed: tests/federation/interop/requirements.txt
+	$(UV) venv -q --allow-existing .venv-interop
+	$(UV) pip sync -q --python .venv-interop/bin/python --require-hashes $<
+	touch $@
 
 # Test-only checkers: axe-core (accessibility) and the Nu HTML Checker (needs Java).
 node_modules/.package-lock.json: package-lock.json
@@ -67,4 +74,4 @@ secret: .secret_key
 	.tools/bin/pip install -q uv
 
 clean:
-	rm -rf $(VENV) .tools node_modules staticfiles test-results
+	rm -rf $(VENV) .venv-interop .tools node_modules staticfiles test-results

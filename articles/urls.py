@@ -1,13 +1,22 @@
 from django.urls import path
 
 from comments.discussion import discussion_variant
+from federation.negotiation import representation
 from newsite.pagecache import LISTS, anonymous_page_cache, discussion
 
 from . import feeds, views
 
 # What each page shows besides the site's content: listings show comment counts.
 listing = anonymous_page_cache(lambda **kwargs: [LISTS])
-article_page = anonymous_page_cache(lambda *, slug: [discussion(slug)], variant=discussion_variant)
+
+
+def article_variant(request) -> str:
+    """An article page is kept once per representation (HTML, or ActivityStreams JSON for
+    other servers: see federation/negotiation.py) and per page of its discussion."""
+    return f"{representation(request)}&{discussion_variant(request)}"
+
+
+article_page = anonymous_page_cache(lambda *, slug: [discussion(slug)], variant=article_variant)
 
 app_name = "articles"
 

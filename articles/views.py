@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
@@ -14,6 +15,8 @@ from comments.discussion import (
     view_from,
 )
 from comments.forms import CommentForm
+from federation.negotiation import wants_activity_json
+from federation.views import article_response
 from newsite import pagecache
 
 from .feeds import author_feed_links
@@ -55,6 +58,16 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
+        # Other servers (Mastodon…) ask the same URL for the article as ActivityStreams JSON;
+        # both answers say Vary: Accept, and every cache keys them apart (newsite/pagecache.py).
+        if wants_activity_json(request):
+            response = article_response(self.object)
+        else:
+            response = self.get_html(request)
+        patch_vary_headers(response, ["Accept"])
+        return response
+
+    def get_html(self, request):
         try:
             discussion = discussion_context(request, self.object, form=self.refused_form)
         except PageOutOfRange as past_the_end:

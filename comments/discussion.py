@@ -190,7 +190,7 @@ def shown_to_everyone(comments, article: Article):
 
 def _top_level(article: Article, user, *, view: str):
     """The comments a page of this view lists at its top level, before sorting."""
-    comments = Comment.objects.filter(article=article).select_related("author")
+    comments = Comment.objects.filter(article=article).select_related("author", "remote")
     if view == PICKS:
         return comments.filter(is_pinned=True).published().select_related("reply_to__author")
     comments = comments.threads_visible_to(user)
@@ -225,7 +225,7 @@ def page_of_threads(
         # or kept as bodiless placeholders when published replies hang beneath them.
         replies = list(
             Comment.objects.filter(root_id__in=[c.pk for c in threads])
-            .select_related("author")
+            .select_related("author", "remote")
             .order_by("created_at", "id")
         )
     by_id = {c.pk: c for c in threads + replies}

@@ -31,6 +31,8 @@ class CommentForm(RepeatSafeForm):
         error_messages={"required": "Please write something before posting."},
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Shown only on a reply to a comment from the fediverse (federation/answers.py).
+    send_to_fediverse = forms.BooleanField(required=False, initial=True)
 
     def __init__(self, *args, form_id: str = "new", **kwargs) -> None:
         kwargs.setdefault("auto_id", f"id_{form_id}_%s")

@@ -57,7 +57,8 @@ class CommentQuerySet(models.QuerySet):
         return self.order_by("-is_pinned", *Comment.SORTS.get(sort, Comment.SORTS["best"]))
 
     def with_author(self) -> CommentQuerySet:
-        return self.select_related("author", "reply_to__author")
+        # `remote`: where a comment from the fediverse came from (federation.RemoteComment).
+        return self.select_related("author", "reply_to__author", "remote")
 
     def pending_review(self) -> CommentQuerySet:
         """The moderation queue: held by a rule, hidden by reports, or a review requested."""

@@ -259,9 +259,13 @@ def comment_create(
     parent: Comment | None = None,
     ip_address: str | None = None,
     client_token: str = "",
+    email_verified: bool | None = None,
 ) -> Comment:
-    """Post a comment or reply. A repeated client_token returns the comment already made."""
-    ensure_can_post(author)
+    """Post a comment or reply. A repeated client_token returns the comment already made.
+
+    `email_verified=True` is for authors vouched for another way (a remote author whose
+    server signed the reply, federation/inbound.py): every other rule still applies."""
+    ensure_can_post(author, email_verified=email_verified)
     client_token = (client_token or "")[:64]
     if client_token:
         existing = Comment.objects.filter(author=author, client_token=client_token).first()
@@ -382,7 +386,9 @@ def can_edit(comment: Comment, user, rules: ModerationSettings | None = None) ->
     )
 
 
-def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
+def comment_edit(
+    *, comment: Comment, editor, body: str, email_verified: bool | None = None
+) -> Comment:
     """The author rewrites their comment within the edit window; the old body is kept.
 
     The new text is screened as a new comment would be: the same account rules, length and
@@ -394,7 +400,7 @@ def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
         raise NotAuthor()
     if comment.is_deleted:
         raise CommentNotAvailable()
-    ensure_can_post(editor)
+    ensure_can_post(editor, email_verified=email_verified)
     rules = ModerationSettings.load()
     if timezone.now() >= edit_deadline(comment, rules):
         raise EditWindowPassed(

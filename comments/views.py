@@ -27,6 +27,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from articles.models import Article
 from discovery import oembed
 from discovery.meta import absolute_url
+from federation.answers import answer_requested
+from federation.negotiation import wants_activity_json
+from federation.views import comment_note_response
 from newsite import pagecache
 
 from . import mutes, ratelimit, services
@@ -209,6 +212,9 @@ def comment_create(request: HttpRequest, article_id: int) -> HttpResponse:
             )
         except services.CommentError as error:
             form.add_error("body", error.message)
+        else:
+            if parent is not None and form.cleaned_data["send_to_fediverse"]:
+                answer_requested(comment=comment, answered=parent)
     if not form.is_valid():
         if wants_fragment(request):
             return fragment_errors(request, form)
@@ -231,6 +237,11 @@ def comment_permalink(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("article"),
         pk=pk,
     )
+    if wants_activity_json(request):
+        # The permalink is the comment's id on the fediverse: other servers fetch its Note.
+        response = comment_note_response(comment)
+        patch_vary_headers(response, ["Accept"])
+        return response
     sort = sort_from(request)
     page = page_number_for(comment, request.user, sort)
     response = redirect(
@@ -239,6 +250,7 @@ def comment_permalink(request: HttpRequest, pk: int) -> HttpResponse:
     # The page it leads to advertises the article's embed; this is where a comment's is found.
     embed = oembed.endpoint(absolute_url(comment.get_absolute_url()))
     response["Link"] = f'<{embed}>; rel="alternate"; type="application/json+oembed"'
+    patch_vary_headers(response, ["Accept"])
     return response
 
 

@@ -12,8 +12,9 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape, format_html, strip_tags
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 from articles.models import Article, Source, Tag
 
@@ -224,6 +225,15 @@ class CommentFeed(Feed):
         return f"{item.author_name} on “{item.article.title}”"
 
     def item_description(self, item) -> str:
+        # A reply from the fediverse says where it was written (federation.RemoteComment).
+        if remote := getattr(item, "remote", None):
+            source = format_html(
+                '<p>{} <a href="{}">{}</a></p>',
+                gettext("From the fediverse:"),
+                remote.url,
+                f"@{remote.handle}",
+            )
+            return item.body_html + source
         return item.body_html
 
     def item_link(self, item) -> str:

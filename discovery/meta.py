@@ -123,6 +123,20 @@ def first_comments(article, limit: int = JSON_LD_COMMENTS) -> list:
     return list(comments.with_author().order_by("created_at", "id")[:limit])
 
 
+def comment_json_ld(comment, article_url: str) -> dict[str, Any]:
+    data = {
+        "@type": "Comment",
+        "url": f"{article_url}#{comment.anchor}",
+        "dateCreated": comment.created_at,
+        "text": html.unescape(strip_tags(comment.body_html)).strip(),
+        "author": {"@type": "Person", "name": comment.author_name},
+    }
+    # A reply from the fediverse names its original (federation.RemoteComment).
+    if remote := getattr(comment, "remote", None):
+        data["sameAs"] = remote.url
+    return data
+
+
 def json_ld(article, *, comments: list) -> dict[str, Any]:
     """A schema.org NewsArticle; `comments` come from `first_comments`."""
     url = article_url(article)
@@ -146,16 +160,7 @@ def json_ld(article, *, comments: list) -> dict[str, Any]:
     if sources:
         data["sourceOrganization"] = [{"@type": "Organization", "name": s} for s in sources]
     if comments:
-        data["comment"] = [
-            {
-                "@type": "Comment",
-                "url": f"{url}#{comment.anchor}",
-                "dateCreated": comment.created_at,
-                "text": html.unescape(strip_tags(comment.body_html)).strip(),
-                "author": {"@type": "Person", "name": comment.author_name},
-            }
-            for comment in comments
-        ]
+        data["comment"] = [comment_json_ld(comment, url) for comment in comments]
     return data
 
 

@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     # Import comments and articles from other systems, and export them (issue 16). Before
     # newsroom, whose roles name its permissions.
     "portability",
+    # The site on the fediverse: actor, WebFinger, NodeInfo, delivery, inbox (issue 17).
+    # Before newsroom, whose roles name its permissions.
+    "federation",
     # Article revision history (who, when, restore, recover deleted) for the newsroom admin.
     "reversion",
     # Editors and Moderators roles, make_editor, the admin dashboard.
@@ -370,3 +373,21 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO", "propagate": True}},
 }
+
+# Federation (federation/, ActivityPub): the site's actor is @FEDERATION_ACTOR_NAME@<host of
+# SITE_URL>. Fetches and deliveries never go to loopback, private, link-local or metadata
+# addresses except to the hosts listed here (tests and a local interop server: 127.0.0.1).
+FEDERATION_ACTOR_NAME = os.environ.get("DJANGO_FEDERATION_ACTOR_NAME", "news")
+FEDERATION_ALLOWED_HOSTS = [host.lower() for host in env_list("DJANGO_FEDERATION_ALLOWED_HOSTS")]
+# Seconds one fetch or delivery may take in all, and the largest answer read.
+FEDERATION_TIMEOUT = float(os.environ.get("DJANGO_FEDERATION_TIMEOUT", "10"))
+FEDERATION_MAX_RESPONSE_BYTES = int(
+    os.environ.get("DJANGO_FEDERATION_MAX_RESPONSE_BYTES", "1000000")
+)
+# The inbox (federation/inbox.py): the largest activity read (413 above it), how far a signed
+# request's Date may be from our clock (a replayed signature is refused for as long), and how
+# many activities one remote domain may post per window (429 above it).
+FEDERATION_INBOX_MAX_BYTES = int(os.environ.get("DJANGO_FEDERATION_INBOX_MAX_BYTES", "262144"))
+FEDERATION_SIGNATURE_MAX_SKEW = int(os.environ.get("DJANGO_FEDERATION_SIGNATURE_MAX_SKEW", "3600"))
+FEDERATION_INBOX_RATE_LIMIT = int(os.environ.get("DJANGO_FEDERATION_INBOX_RATE_LIMIT", "600"))
+FEDERATION_INBOX_RATE_WINDOW = int(os.environ.get("DJANGO_FEDERATION_INBOX_RATE_WINDOW", "60"))

@@ -23,6 +23,7 @@ urlpatterns = [
     path("comments/", include("comments.urls")),
     path("notices/", include("notices.urls")),
     path("import/", include("portability.urls")),
+    path("", include("federation.urls")),
     path("", include("articles.urls")),
     path("", include("discovery.urls")),
 ]

@@ -62,6 +62,9 @@ ROLES: dict[str, tuple[str, ...]] = {
         "portability.view_importrun",
         "portability.export_comments",
         "portability.view_importedidentity",
+        # The fediverse (issue 17): the delivery log and the followers, both read-only.
+        "federation.view_delivery",
+        "federation.view_follower",
     ),
     MODERATORS: (*MODERATION, *NOTICES),
 }

@@ -116,24 +116,55 @@ class _PinnedTLSConnection(_PinnedConnection):
         self.sock = _DeadlineSocket(tls, self._deadline)
 
 
-def post(target: Target, body: bytes, headers: dict[str, str], *, timeout: float) -> Answer:
-    """POST `body`; raise OSError (TimeoutError, ssl.SSLError…) or http.client.HTTPException
-    when no answer came."""
+@dataclass(frozen=True)
+class Response:
+    status: int
+    reason: str
+    headers: dict[str, str]  # names lower-cased; a repeated header keeps its last value
+    body: bytes  # at most `max_body` bytes
+    is_truncated: bool  # the body went on past `max_body`
+
+
+def exchange(
+    method: str,
+    target: Target,
+    body: bytes | None,
+    headers: dict[str, str],
+    *,
+    timeout: float,
+    max_body: int,
+) -> Response:
+    """One request, its answer read up to `max_body` bytes; raise OSError (TimeoutError,
+    ssl.SSLError…) or http.client.HTTPException when no answer came. Redirects are the
+    caller's to follow (after checking the new URL with the guard)."""
     deadline = time.monotonic() + timeout
     kind = _PinnedTLSConnection if target.scheme == "https" else _PinnedConnection
     connection = kind(target, deadline)
     try:
-        connection.request("POST", target.path, body=body, headers=headers)
+        connection.request(method, target.path, body=body, headers=headers)
         response = connection.getresponse()
         try:
-            text = response.read(MAX_ANSWER).decode("utf-8", "replace")
+            data = response.read(max_body + 1)
         finally:
             response.close()
-        return Answer(
+        return Response(
             status=response.status,
             reason=response.reason,
-            location=response.getheader("Location", ""),
-            text=text,
+            headers={name.lower(): value for name, value in response.getheaders()},
+            body=data[:max_body],
+            is_truncated=len(data) > max_body,
         )
     finally:
         connection.close()
+
+
+def post(target: Target, body: bytes, headers: dict[str, str], *, timeout: float) -> Answer:
+    """POST `body`; raise OSError (TimeoutError, ssl.SSLError…) or http.client.HTTPException
+    when no answer came."""
+    response = exchange("POST", target, body, headers, timeout=timeout, max_body=MAX_ANSWER)
+    return Answer(
+        status=response.status,
+        reason=response.reason,
+        location=response.headers.get("location", ""),
+        text=response.body.decode("utf-8", "replace"),
+    )

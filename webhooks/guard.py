@@ -5,6 +5,10 @@ machine, our private network or a cloud's metadata service. Every address the ho
 is checked, the IPv4 inside IPv4-mapped, 6to4 and NAT64 IPv6 addresses included, and the request
 then connects to exactly the addresses checked (webhooks/client.py), so a second DNS answer
 (rebinding) is never used. Hosts listed in DJANGO_WEBHOOK_ALLOWED_HOSTS skip the address check.
+
+Federation (federation/fetch.py) uses the same guard with its own list of allowed hosts,
+DJANGO_FEDERATION_ALLOWED_HOSTS: a remote server's actor or inbox URL is as untrusted as an
+editor's webhook URL.
 """
 
 from __future__ import annotations
@@ -64,12 +68,27 @@ def forbidden(ip: IPAddress) -> str | None:
     return None
 
 
-def is_allowed_host(host: str) -> bool:
-    return host.lower() in {name.strip("[]").lower() for name in settings.WEBHOOK_ALLOWED_HOSTS}
+@dataclass(frozen=True)
+class Policy:
+    """Who calls out (for the message) and which hosts skip the address check."""
+
+    purpose: str  # "webhooks", "federation requests"
+    setting: str  # the environment variable that lists the allowed hosts
+    allowed_hosts: tuple[str, ...]
 
 
-def check(url: str) -> Target:
+def webhook_policy() -> Policy:
+    return Policy("webhooks", "DJANGO_WEBHOOK_ALLOWED_HOSTS", tuple(settings.WEBHOOK_ALLOWED_HOSTS))
+
+
+def is_allowed_host(host: str, policy: Policy | None = None) -> bool:
+    allowed = (policy or webhook_policy()).allowed_hosts
+    return host.lower() in {name.strip("[]").lower() for name in allowed}
+
+
+def check(url: str, policy: Policy | None = None) -> Target:
     """Resolve the URL's host and return where to connect, or raise Refused."""
+    policy = policy or webhook_policy()
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -90,15 +109,15 @@ def check(url: str) -> Target:
     addresses = tuple(dict.fromkeys(info[4][0] for info in found))
     if not addresses:
         raise Refused(f"{host} cannot be resolved.")
-    if not is_allowed_host(host):
+    if not is_allowed_host(host, policy):
         for address in addresses:
             ip = ipaddress.ip_address(address.split("%", 1)[0])  # an IPv6 zone: fe80::1%eth0
             reason = forbidden(ip)
             if reason:
                 named = host if host == address else f"{host} resolves to {address}, which"
                 raise Refused(
-                    f"{named} is {reason}: webhooks only go to the public internet "
-                    "(unless DJANGO_WEBHOOK_ALLOWED_HOSTS lists the host)."
+                    f"{named} is {reason}: {policy.purpose} only go to the public internet "
+                    f"(unless {policy.setting} lists the host)."
                 )
     path = parts.path or "/"
     if parts.query:

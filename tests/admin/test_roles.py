@@ -125,7 +125,9 @@ def test_editor_has_no_account_or_site_permissions(editor):
     forbidden = [
         p
         for p in editor.get_all_permissions()
-        if not p.startswith(("articles.", "comments.", "notices.", "webhooks.", "portability."))
+        if not p.startswith(
+            ("articles.", "comments.", "notices.", "webhooks.", "portability.", "federation.")
+        )
     ]
     assert forbidden == []
     assert not editor.has_perm("accounts.change_user")

@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db
 SIZES = [0, 1, 5, 50, 500, 5000]  # 5 and 50 comments cost the same queries as 5,000
 # The article with its tags and sources (3), the moderation rules (1), a page of threads with
 # their total (1), the page's replies (1), the structured data's first comments (1, its fragment
-# is keyed by the discussion).
-ANONYMOUS = 7
+# is keyed by the discussion), the fediverse's boosts and favourites (1, in a fragment keyed by
+# the discussion too).
+ANONYMOUS = 8
 # Those, and the reader (1), their verified address (1), whether they follow the discussion (1)
 # and what they like on the page (1); their session is read from the cache.
 SIGNED_IN = ANONYMOUS + 4
@@ -166,6 +167,7 @@ def test_a_reader_s_own_comments_cost_one_query_however_many(
     client.force_login(reader)
     client.get(article.get_absolute_url())
     sql = sql_for_page(client, article.get_absolute_url(), page_queries)
-    # The structured data is kept from the first view; the moderators' decisions are read.
-    assert len(sql) == SIGNED_IN - 1 + 1, "\n".join(sql)
+    # The structured data and the fediverse reactions are kept from the first view; the
+    # moderators' decisions are read.
+    assert len(sql) == SIGNED_IN - 2 + 1, "\n".join(sql)
     assert sum("comments_moderationaction" in statement for statement in sql) == 1

@@ -221,6 +221,35 @@ def test_pages_and_feeds_are_gzipped(front, path):
     assert response.headers["Content-Encoding"] == "gzip"
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("text/html", "application/activity+json"), ("application/activity+json", "text/html")],
+)
+def test_nginx_keeps_an_articles_html_and_activitystreams_apart(site, front, first, second):
+    """Issue 17: other servers ask the article's URL for JSON; readers must never get it, nor
+    a server the HTML, whichever nginx kept first."""
+    url = front.url + site.data["medium_article"]["url"]
+
+    def get(accept: str) -> requests.Response:
+        response = requests.get(url, headers={"Accept": accept}, timeout=10)
+        assert response.status_code == 200
+        assert "Accept" in response.headers["Vary"]
+        is_json = response.headers["Content-Type"] == "application/activity+json"
+        assert is_json == (accept == "application/activity+json"), response.headers
+        return response
+
+    get(first)
+    assert get(first).headers["X-Cache-Status"] == "HIT"  # a kept copy that could leak
+    other = get(second)
+    if second == "application/activity+json":
+        assert other.json()["type"] == "Article"
+        assert other.json()["id"].endswith(site.data["medium_article"]["url"])
+    else:
+        assert "<html" in other.text
+    assert get(second).headers["X-Cache-Status"] == "HIT"
+    assert get(first).headers["X-Cache-Status"] == "HIT"
+
+
 def test_the_shipped_file_passes_nginx_t_in_debians_own_nginx_conf(tmp_path):
     """As the operator installs it: included by Debian's nginx.conf, unedited but for the
     cache folder, which the install steps create. Logs, pid and temporary folders are moved

@@ -33,6 +33,22 @@ def site_url(path: str) -> str:
 class AccountAdapter(DefaultAccountAdapter):
     """Every link allauth mails is built on SITE_URL: confirmation, password reset, sign-up."""
 
+    def add_message(
+        self,
+        request: HttpRequest,
+        level: int,
+        message_template: str | None = None,
+        message_context: dict[str, Any] | None = None,
+        extra_tags: str = "",
+        message: str | None = None,
+    ) -> None:
+        # Signed in on the way back to a discussion: say so beside the comment form there
+        # (comments.discussion.BESIDE), not at the top of a page scrolled to the thread.
+        going_to = request.POST.get("next") or request.GET.get("next") or ""
+        if message_template == "account/messages/logged_in.txt" and going_to.endswith("#comments"):
+            extra_tags = f"{extra_tags} beside".strip()
+        super().add_message(request, level, message_template, message_context, extra_tags, message)
+
     def get_email_confirmation_url(self, request: HttpRequest | None, emailconfirmation) -> str:
         return site_url(reverse("account_confirm_email", args=[emailconfirmation.key]))
 

@@ -20,11 +20,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Window
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 
@@ -36,6 +38,12 @@ from .record import discussion_record, median_wait_text
 from .services import CommentError, comments_open, decided_by_a_moderator, ensure_can_post
 
 COMMENTS_PER_PAGE = 20
+# A comment's replies show open up to this many (all levels below it); more start collapsed
+# behind "Show N replies" (templates/comments/_comment.html).
+REPLIES_SHOWN_OPEN = 5
+# Messages tagged with this (and "comment-<id>" for one comment) appear beside that comment, or
+# at the top of the discussion, instead of at the top of the page (comments.views.tell_beside).
+BESIDE = "beside"
 
 
 def live_interval_seconds() -> int:
@@ -45,9 +53,9 @@ def live_interval_seconds() -> int:
 
 MAX_PAGE = 10**6
 DEFAULT_SORT = "best"
-SORT_LABELS = {"best": "Best", "newest": "Newest", "oldest": "Oldest"}
+SORT_LABELS = {"best": _("Best"), "newest": _("Newest"), "oldest": _("Oldest")}
 ALL, STAFF, PICKS = "", "staff", "picks"
-VIEW_LABELS = {ALL: "All comments", STAFF: "Staff replies", PICKS: "Editors’ picks"}  # noqa: RUF001
+VIEW_LABELS = {ALL: _("All comments"), STAFF: _("Staff replies"), PICKS: _("Editors’ picks")}  # noqa: RUF001
 
 
 def sort_from(request: HttpRequest) -> str:
@@ -144,7 +152,11 @@ def _prune(comment: Comment, user, *, answers_only: bool = False) -> bool:
         and _prune(child, user, answers_only=answers_only)
     ]
     comment.is_placeholder = not comment.is_visible_to(user)
-    return not comment.is_placeholder or bool(comment.children)
+    comment.reply_total = sum(1 + child.reply_total for child in comment.children)
+    comment.replies_open = comment.reply_total <= REPLIES_SHOWN_OPEN
+    # A deleted comment stays only to keep its replies' place: without them, no stub.
+    shown = not comment.is_placeholder and not comment.is_deleted
+    return shown or bool(comment.children)
 
 
 def _is_staff(user) -> bool:
@@ -205,6 +217,7 @@ def page_of_threads(
     if view == PICKS:
         for comment in threads:
             comment.children, comment.is_placeholder = [], False
+            comment.reply_total, comment.replies_open = 0, True
         return page, threads
     replies: list[Comment] = []
     if threads:
@@ -235,6 +248,43 @@ def _flatten(comments: list[Comment]) -> list[Comment]:
         found.append(comment)
         found.extend(_flatten(comment.children))
     return found
+
+
+def place_messages(request: HttpRequest, threads: list[Comment]) -> tuple[list, list]:
+    """The request's messages tagged BESIDE: each set on its comment's `notes` when that
+    comment is on this page (its threads opened down to it), else returned to show at the top
+    of the discussion. Returns (left for the discussion, all placed ones)."""
+    placed = [m for m in messages.get_messages(request) if BESIDE in m.extra_tags.split()]
+    if not placed:
+        return [], []
+    by_id: dict[int, Comment] = {}
+    ancestors: dict[int, list[Comment]] = {}
+
+    def walk(comment: Comment, above: list[Comment]) -> None:
+        by_id[comment.pk] = comment
+        ancestors[comment.pk] = above
+        for child in comment.children:
+            walk(child, [*above, comment])
+
+    for thread in threads:
+        walk(thread, [])
+    left = []
+    for message in placed:
+        target = next(
+            (
+                by_id.get(int(tag.removeprefix("comment-")))
+                for tag in message.extra_tags.split()
+                if tag.startswith("comment-") and tag.removeprefix("comment-").isdigit()
+            ),
+            None,
+        )
+        if target is None or target.is_placeholder:
+            left.append(message)
+            continue
+        target.notes = [*getattr(target, "notes", []), message]
+        for ancestor in ancestors[target.pk]:
+            ancestor.replies_open = True
+    return left, placed
 
 
 def mark_for_reader(comments: list[Comment], user, rules: ModerationSettings) -> None:
@@ -272,6 +322,7 @@ def as_single(comment: Comment, user, rules: ModerationSettings) -> Comment:
     """A comment shown on its own (a reply page, a posted comment), without its replies."""
     comment.children = []
     comment.is_placeholder = False
+    comment.reply_total, comment.replies_open = 0, True
     mark_for_reader([comment], user, rules)
     return comment
 
@@ -314,6 +365,7 @@ def discussion_context(
         article, user, sort=sort, number=requested_page(request), view=view
     )
     mark_for_reader(_flatten(threads), user, rules)
+    discussion_notes, placed_messages = place_messages(request, threads)
     post_refusal = ""
     following = False
     if form is None:
@@ -327,6 +379,9 @@ def discussion_context(
         following = ThreadSubscription.objects.filter(article=article, user=user).exists()
     return {
         "comment_threads": threads,
+        "discussion_notes": discussion_notes,
+        # base.html leaves these out of the messages at the top of the page.
+        "messages_placed": placed_messages,
         "comment_page": page,
         "comment_sort": sort,
         "comment_sorts": SORT_LABELS,

@@ -39,6 +39,8 @@ class CommentForm(RepeatSafeForm):
         super().__init__(*args, **kwargs)
         self.form_id = form_id
         self.fields["body"].widget.attrs["aria-describedby"] = f"comment-help-{form_id}"
+        # The box stays compact while this shows (the :placeholder-shown rules in site.css).
+        self.fields["body"].widget.attrs["placeholder"] = _("Join the discussion…")
 
 
 class CommentEditForm(forms.Form):

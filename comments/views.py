@@ -13,12 +13,14 @@ import re
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.messages.storage.base import Message
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -32,6 +34,7 @@ from newsite import pagecache
 
 from . import mutes, ratelimit, services
 from .discussion import (
+    BESIDE,
     as_single,
     discussion_url,
     login_url_for,
@@ -69,6 +72,21 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def tell_beside(
+    request: HttpRequest, text: str, comment: Comment | None = None, level: int = messages.SUCCESS
+) -> None:
+    """A confirmation shown beside `comment` on the article page (or at the top of its
+    discussion when it is not on the page), not at the top of a page scrolled to the thread."""
+    tags = f"{BESIDE} comment-{comment.pk}" if comment is not None else BESIDE
+    messages.add_message(request, level, text, extra_tags=tags)
+
+
+def posted_text(comment: Comment) -> str:
+    if comment.is_published:
+        return _("Your comment was posted.")
+    return _("Your comment is held for review: only you can see it until a moderator approves it.")
+
+
 def public_articles():
     return Article.objects.published()
 
@@ -99,12 +117,17 @@ def render_single(
         "comment": as_single(comment, request.user, rules),
         "article": comment.article,
         "comments_are_open": services.comments_open(comment.article, rules),
+        "review_wait": median_wait_text,
         **context,
     }
     return render(request, template, context, status=status)
 
 
-def render_comment(request: HttpRequest, comment: Comment, *, status: int = 200) -> HttpResponse:
+def render_comment(
+    request: HttpRequest, comment: Comment, *, status: int = 200, note: str = ""
+) -> HttpResponse:
+    """A comment's card for comments.js, with the confirmation `note` inside it."""
+    comment.notes = [Message(messages.SUCCESS, note)] if note else []
     return render_single(request, "comments/_comment.html", comment, status=status)
 
 
@@ -201,13 +224,8 @@ def comment_create(request: HttpRequest, article_id: int) -> HttpResponse:
 
     clear_draft(request, article)
     if wants_fragment(request):
-        return render_comment(request, comment, status=201)
-    if not comment.is_published:
-        messages.info(
-            request,
-            f"Your comment is awaiting moderation. {comment.moderation_reason} "
-            f"Reviews currently take {median_wait_text()} (the median over the last 7 days).",
-        )
+        return render_comment(request, comment, status=201, note=posted_text(comment))
+    tell_beside(request, posted_text(comment), comment)
     return redirect(comment.get_absolute_url())
 
 
@@ -273,16 +291,13 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             except services.CommentError as error:
                 form.add_error("body", error.message)
             else:
-                if wants_fragment(request):
-                    return render_comment(request, comment)
                 if comment.is_published:
-                    messages.success(request, _("Your comment was updated."))
+                    text = _("Your comment was updated.")
                 else:
-                    messages.info(
-                        request,
-                        f"Your comment was updated and is awaiting moderation. "
-                        f"{comment.moderation_reason}",
-                    )
+                    text = _("Your comment was updated and is held for review.")
+                if wants_fragment(request):
+                    return render_comment(request, comment, note=text)
+                tell_beside(request, text, comment)
                 return redirect(comment.get_absolute_url())
     else:
         form = CommentEditForm(initial={"body": comment.body})
@@ -306,10 +321,13 @@ def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     comment = own_comment(request, pk)
     if request.method == "POST":
         services.comment_delete(comment=comment, user=request.user)
+        text = _("Your comment was deleted.")
         if wants_fragment(request):
-            return render_comment(request, comment)
-        messages.success(request, _("Your comment was deleted."))
-        if comment.is_published:
+            return render_comment(request, comment, note=text)
+        tell_beside(request, text, comment)
+        # Without replies a deleted comment leaves no trace on the page: the confirmation
+        # then shows at the top of the discussion.
+        if comment.is_published and comment.replies.exists():
             return redirect(comment.get_absolute_url())
         return redirect(f"{comment.article.get_absolute_url()}#comments")
     return render(request, "comments/delete.html", {"comment": comment})
@@ -329,10 +347,12 @@ def comment_like(request: HttpRequest, pk: int) -> HttpResponse:
     except services.CommentError as error:
         if wants_fragment(request):
             return JsonResponse({"error": error.message}, status=400)
-        messages.error(request, error.message)
+        tell_beside(request, error.message, comment, messages.ERROR)
     if wants_fragment(request):
         liked = comment.likes.filter(user=request.user).exists()
-        return JsonResponse({"liked": liked, "like_count": comment.like_count})
+        # The words after the count, for screen readers ("3 likes"), in the reader's language.
+        label = ngettext("like", "likes", comment.like_count)
+        return JsonResponse({"liked": liked, "like_count": comment.like_count, "label": label})
     return redirect(comment.get_absolute_url())
 
 
@@ -351,9 +371,13 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
                     detail=form.cleaned_data["detail"],
                 )
             except services.CommentError as error:
-                messages.error(request, error.message)
+                tell_beside(request, error.message, comment, messages.ERROR)
             else:
-                messages.success(request, _("Thank you. A moderator will look at this comment."))
+                thanks = _("Thanks for your report. A moderator will look at it.")
+                tell_beside(request, thanks, comment)
+            comment.refresh_from_db(fields=["status"])
+            if comment.is_published:  # enough reports hide it: then back to the discussion
+                return redirect(comment.get_absolute_url())
             return redirect(f"{comment.article.get_absolute_url()}#comments")
     else:
         form = CommentReportForm()
@@ -367,9 +391,9 @@ def comment_request_review(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.comment_request_review(comment=comment, author=request.user)
     except services.CommentError as error:
-        messages.error(request, error.message)
+        tell_beside(request, error.message, comment, messages.ERROR)
     else:
-        messages.success(request, _("Thank you. A moderator will look at your comment again."))
+        tell_beside(request, _("Thank you. A moderator will look at your comment again."), comment)
     return redirect(comment.get_absolute_url())
 
 
@@ -379,10 +403,10 @@ def thread_follow(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(public_articles(), pk=article_id)
     if request.POST.get("action") == "unfollow":
         services.thread_unfollow(article=article, user=request.user)
-        messages.success(request, _("You no longer follow this discussion."))
+        tell_beside(request, _("You no longer follow this discussion."))
     else:
         services.thread_follow(article=article, user=request.user)
-        messages.success(request, _("You will get an e-mail about new comments here."))
+        tell_beside(request, _("You will get an e-mail about new comments here."))
     return redirect(f"{article.get_absolute_url()}#comments")
 
 
@@ -439,10 +463,14 @@ def comment_mute_author(request: HttpRequest, pk: int) -> HttpResponse:
     except services.CommentError as error:
         messages.error(request, error.message)
     else:
-        messages.success(
+        tell_beside(
             request,
-            f"You muted {comment.author.public_name}. Their comments are folded away for you, "
-            "and we will not e-mail you about them. Unmute them here or on your account page.",
+            _(
+                "You muted %(name)s. Their comments are folded away for you, and we will not "
+                "e-mail you about them. Unmute them here or on your account page."
+            )
+            % {"name": comment.author.public_name},
+            comment,
         )
     return redirect(_safe_next(request, comment.get_absolute_url()))
 

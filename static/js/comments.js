@@ -1,6 +1,8 @@
 /* Comments, progressively enhanced: inline reply forms, posting and liking without a reload,
-   drafts kept in sessionStorage, and a notice when others post new comments while the page is
-   open. Without this file every form still works by a normal POST. */
+   drafts kept in sessionStorage, share links copied, "More comments" loaded in place, relative
+   times kept current, and a notice when others post new comments while the page is open.
+   Without this file every form still works by a normal POST and every link is a link.
+   Texts come translated from the discussion's data-msg-* attributes (comments/thread.html). */
 (function () {
   "use strict";
   // The strings of the page's language, from /jsi18n/ (Django's JavaScript catalogue); the
@@ -18,6 +20,7 @@
   discussion.appendChild(live);
 
   function announce(text) { live.textContent = text; }
+  function msg(name) { return discussion.getAttribute("data-msg-" + name) || ""; }
 
   function newToken() {
     if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
@@ -64,7 +67,9 @@
     if (parentId) {
       var parent = document.getElementById("c" + parentId);
       if (!parent) { return false; }
-      list = parent.querySelector(":scope > .comment-list--replies");
+      var folded = parent.querySelector(":scope > [data-replies]");
+      if (folded) { folded.open = true; }
+      list = parent.querySelector(":scope > [data-replies] > .comment-list--replies, :scope > .comment-list--replies");
       if (!list) {
         list = document.createElement("ol");
         list.className = "comment-list comment-list--replies";
@@ -104,7 +109,10 @@
           if (errors) { errors.textContent = ""; }
           if (!insertComment(item)) { window.location.assign("/comments/" + item.getAttribute("data-comment") + "/"); return; }
           if (form.hasAttribute("data-inline-reply")) { form.remove(); }
-          announce(gettext("Your comment was posted."));
+          // The card shows its confirmation; the live region says it (inserted regions are
+          // not reliably read), held or posted as the server decided.
+          item.querySelectorAll(".comment__note[role]").forEach(function (note) { note.removeAttribute("role"); });
+          announce(item.classList.contains("comment--held") ? msg("held") : msg("posted"));
           item.focus();
         });
       }
@@ -134,7 +142,7 @@
         var cancel = document.createElement("button");
         cancel.type = "button";
         cancel.className = "link-button";
-        cancel.textContent = gettext("Cancel");
+        cancel.textContent = msg("cancel");
         cancel.addEventListener("click", function () { form.remove(); link.focus(); });
         form.appendChild(cancel);
         slot.appendChild(form);
@@ -155,9 +163,15 @@
         var button = form.querySelector("button");
         form.querySelector("[name=action]").value = data.liked ? "unlike" : "like";
         button.setAttribute("aria-pressed", data.liked ? "true" : "false");
-        button.textContent = data.liked ? gettext("Liked") : gettext("Like");
-        var count = form.parentNode.querySelector("[data-like-count]");
-        count.textContent = data.like_count + (data.like_count === 1 ? " like" : " likes");
+        // The count as the server writes it: " 3" and a hidden "likes"; nothing for none.
+        var count = form.querySelector("[data-like-count]");
+        count.textContent = "";
+        if (data.like_count) {
+          var words = document.createElement("span");
+          words.className = "visually-hidden";
+          words.textContent = " " + data.label;
+          count.append(" " + data.like_count, words);
+        }
       });
     }).catch(function () { form.submit(); });
   }
@@ -169,7 +183,49 @@
     keepDrafts(form);
   }
 
+  function note(item, text) {
+    var card = item.querySelector(":scope > .comment__card");
+    if (!card) { return; }
+    var old = card.querySelector(":scope > [data-copied]");
+    if (old) { old.remove(); }
+    var p = document.createElement("p");
+    p.className = "comment__note";
+    p.setAttribute("data-copied", "");
+    p.textContent = text;
+    card.insertBefore(p, card.firstChild);
+    window.setTimeout(function () { p.remove(); }, 4000);
+  }
+
+  // Share: copy the comment's address where the browser allows; otherwise follow the link.
+  function onShare(event) {
+    var link = event.currentTarget;
+    if (!navigator.clipboard || !window.isSecureContext) { return; }
+    event.preventDefault();
+    navigator.clipboard.writeText(link.href).then(function () {
+      note(link.closest("[data-comment]"), msg("copied"));
+      announce(msg("copied"));
+    }).catch(function () { window.location.assign(link.href); });
+  }
+
+  // The More menu closes with Escape (focus back on its button) and when focus leaves it.
+  function enhanceMenu(menu) {
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.open) {
+        menu.open = false;
+        menu.querySelector("summary").focus();
+      }
+    });
+    menu.addEventListener("focusout", function (event) {
+      if (menu.open && event.relatedTarget && !menu.contains(event.relatedTarget)) { menu.open = false; }
+    });
+  }
+
   function enhance(root) {
+    root.querySelectorAll("[data-share-link]").forEach(function (link) {
+      link.addEventListener("click", onShare);
+    });
+    root.querySelectorAll(".comment__more").forEach(enhanceMenu);
+    refreshTimes(root);
     root.querySelectorAll("[data-comment-form]").forEach(enhanceForm);
     root.querySelectorAll("[data-reply-link]").forEach(function (link) {
       link.addEventListener("click", openReply);
@@ -179,7 +235,89 @@
     });
   }
 
+  document.addEventListener("click", function (event) {
+    discussion.querySelectorAll(".comment__more[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) { menu.open = false; }
+    });
+  });
+
+  /* Relative times ("2 h ago") come from the server, possibly from a cached page: recount
+     them from their datetime in the page's language. Older than a week they show a date. */
+  function refreshTimes(root) {
+    if (!window.Intl || !Intl.RelativeTimeFormat) { return; }
+    var format = new Intl.RelativeTimeFormat(document.documentElement.lang || undefined, { numeric: "auto", style: "short" });
+    var now = Date.now();
+    root.querySelectorAll("time[data-relative]").forEach(function (time) {
+      var seconds = (now - Date.parse(time.getAttribute("datetime"))) / 1000;
+      if (isNaN(seconds) || seconds >= 7 * 86400) { return; }
+      seconds = Math.max(seconds, 0);
+      if (seconds < 60) { time.textContent = format.format(0, "second"); }
+      else if (seconds < 3600) { time.textContent = format.format(-Math.floor(seconds / 60), "minute"); }
+      else if (seconds < 86400) { time.textContent = format.format(-Math.floor(seconds / 3600), "hour"); }
+      else { time.textContent = format.format(-Math.floor(seconds / 86400), "day"); }
+    });
+  }
+
+  /* A link to a comment inside folded replies: unfold them (browsers that do not already). */
+  function revealTarget() {
+    var id = window.location.hash.slice(1);
+    var target = id && document.getElementById(id);
+    if (!target || !discussion.contains(target)) { return; }
+    var folded = false;
+    for (var node = target.parentElement; node && node !== discussion; node = node.parentElement) {
+      if (node.tagName === "DETAILS" && node.hasAttribute("data-replies") && !node.open) { node.open = true; folded = true; }
+    }
+    if (folded) { target.scrollIntoView(); }
+  }
+
+  /* "More comments": the next page's threads added in place. The link stays a link without
+     this (and on any failure); focus moves to the first new thread, and the live region says so. */
+  function onMore(event) {
+    var link = event.currentTarget;
+    var nav = link.closest("[data-comment-pages]");
+    var list = discussion.querySelector("[data-comment-list]");
+    if (!nav || !list || !window.DOMParser) { return; }
+    event.preventDefault();
+    if (link.getAttribute("aria-disabled") === "true") { return; }
+    link.setAttribute("aria-disabled", "true");
+    fetch(link.href, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) { throw new Error(String(response.status)); }
+      return response.text();
+    }).then(function (html) {
+      var page = new DOMParser().parseFromString(html, "text/html");
+      var items = page.querySelectorAll("[data-comment-list] > [data-comment]");
+      var first = null;
+      items.forEach(function (item) {
+        if (document.getElementById(item.id)) { return; }  // already shown (a new comment moved it)
+        var adopted = document.importNode(item, true);
+        list.appendChild(adopted);
+        enhance(adopted);
+        if (!first) { first = adopted; }
+      });
+      var next = page.querySelector("[data-comment-pages]");
+      if (next) {
+        next = document.importNode(next, true);
+        var previous = next.querySelector("[rel=prev]");
+        if (previous) { previous.remove(); }  // the earlier pages are all still above
+        nav.replaceWith(next);
+        enhancePages(next);
+      } else {
+        nav.remove();
+      }
+      announce(msg("more"));
+      if (first) { first.focus(); }
+    }).catch(function () { window.location.assign(link.href); });
+  }
+
+  function enhancePages(nav) {
+    var more = nav.querySelector("[data-more-comments]");
+    if (more) { more.addEventListener("click", onMore); }
+  }
+
   enhance(discussion);
+  discussion.querySelectorAll("[data-comment-pages]").forEach(enhancePages);
+  window.addEventListener("hashchange", revealTarget);
+  revealTarget();
 
   /* New comments while the page is open: a conditional GET (If-None-Match) every
      data-live-interval seconds (15 by default), skipped while the tab is hidden. The server

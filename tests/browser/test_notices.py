@@ -69,6 +69,7 @@ def test_logged_out_notice_to_decision_with_every_email(
     # A logged-out reader finds the link under the comment and sends a notice.
     reader = axe_context.new_page()
     reader.goto(live_server.url + article.get_absolute_url())
+    reader.locator(".comment__more summary").first.click()  # the link sits in "More"
     reader.get_by_role("link", name="Report illegal content in the comment by Ada").click()
     expect(reader.get_by_role("heading", level=1)).to_have_text("Report illegal content")
     expect(reader.get_by_label("Address of the comment")).to_have_value(

@@ -44,7 +44,7 @@ def test_regex_hold_explained_to_author_and_queued_for_moderator(
     # Look-alike letters do not get past it: the "o" and "e" here are Cyrillic.
     post_comment(page, live_server, article, "Want to BUY f\u043ell\u043ew\u0435rs? Ask me.")
     mine = comment_item(page, "Want to BUY")
-    expect(mine).to_contain_text("Awaiting moderation")
+    expect(mine).to_contain_text("Held for review")
     expect(mine).to_contain_text(HOLD_REASON)
     page.screenshot(path=output_path("author.png"), full_page=True)
     comment = Comment.objects.get()
@@ -82,7 +82,7 @@ def test_scorer_that_times_out_applies_the_fallback(live_server, article, page: 
 
         post_comment(page, live_server, article, "Scored while the service sleeps.")
         held = comment_item(page, "Scored while the service sleeps.")
-        expect(held).to_contain_text("Awaiting moderation")
+        expect(held).to_contain_text("Held for review")
         expect(held).to_contain_text(screening.SCORER_FAILED_REASON)
 
         rules.scorer_fallback = "publish"
@@ -90,7 +90,7 @@ def test_scorer_that_times_out_applies_the_fallback(live_server, article, page: 
         post_comment(page, live_server, article, "Published though nobody scored it.")
         published = comment_item(page, "Published though nobody scored it.")
         expect(published).to_be_visible()
-        expect(published).not_to_contain_text("Awaiting moderation")
+        expect(published).not_to_contain_text("Held for review")
         assert len(service.received) == 2  # both were sent; neither answer was waited for
 
     statuses = dict(Comment.objects.values_list("body", "status"))

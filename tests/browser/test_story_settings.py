@@ -77,11 +77,10 @@ def test_premoderated_story(live_server, article, browser, page: Page, output_pa
     mine.get_by_label("Your comment").fill("The ferry terminal flooded at noon.")
     mine.get_by_role("button", name="Post comment").click()
     held = card(mine, "The ferry terminal flooded at noon.")
-    expect(held.locator(".comment__status")).to_contain_text("Awaiting moderation")
-    expect(held.locator(".comment__status")).to_contain_text(RULE)
-    expect(mine.locator(".messages")).to_contain_text(
-        f"Your comment is awaiting moderation. {RULE}"
-    )
+    expect(held.locator(".comment__held")).to_contain_text("Held for review")
+    expect(held.locator(".comment__held")).to_contain_text(RULE)
+    expect(held.locator(".comment__note")).to_contain_text("Your comment is held for review")
+    expect(mine.locator(".messages")).to_have_count(0)  # said beside the comment instead
     mine.screenshot(path=output_path("held.png"), full_page=True)
 
     # Nobody else sees it yet.
@@ -104,7 +103,7 @@ def test_premoderated_story(live_server, article, browser, page: Page, output_pa
     mine.reload()
     published = card(mine, "The ferry terminal flooded at noon.")
     expect(published).to_be_visible()
-    expect(published.locator(".comment__status")).to_have_count(0)
+    expect(published.locator(".comment__held")).to_have_count(0)
     context.close()
 
     # The page with its settings shown: axe in the browser, the Nu checker on its HTML.

@@ -24,12 +24,17 @@ def test_new_edited_and_deleted_comments_reach_cached_pages(
         comment = services.comment_create(article=article, author=reader, body="Fresh words")
     assert "Fresh words" in anonymous_page(url)
     assert "1 comment<" in anonymous_page("/")
+    assert '<span class="comments__count">1</span>' in anonymous_page(url)
     with django_capture_on_commit_callbacks(execute=True):
         services.comment_edit(comment=comment, editor=reader, body="Better words")
     assert "Better words" in anonymous_page(url)
     with django_capture_on_commit_callbacks(execute=True):
         services.comment_delete(comment=comment, user=reader)
-    assert "Comment deleted" in anonymous_page(url)
+    page = anonymous_page(url)
+    # Without replies, a deleted comment leaves no stub.
+    assert "Better words" not in page
+    assert "Comment deleted" not in page
+    assert f'id="{comment.anchor}"' not in page
     assert "story-meta__comments" not in anonymous_page("/")
 
 

@@ -114,6 +114,7 @@ def test_badges_follow_byline_changes_on_cached_pages(
 
 def test_deleted_staff_comment_shows_no_badge(client, rules, article, desk):
     comment = post(article, desk, "Oops.")
+    post(article, UserFactory(), "What was that?", parent=comment)  # keeps its place
     services.comment_delete(comment=comment, user=desk)
     html = client.get(article.get_absolute_url()).content.decode()
     assert "badge--staff" not in card_of(html, comment)
@@ -184,7 +185,7 @@ def test_picks_view_lists_the_picked_comments_alone(client, article, threads):
     assert "Worth reading." in html
     assert "Nobody answered me." not in html
     assert "Update from the harbour." not in html
-    assert '<span class="badge">Editor\u2019s pick</span>' in html
+    assert '<span class="badge badge--pick">Editor\u2019s pick</span>' in html
 
 
 def test_every_view_is_a_plain_link(client, article, threads):

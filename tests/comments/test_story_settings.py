@@ -195,7 +195,7 @@ def test_held_comment_shows_its_author_why(client, rules, reader):
         reverse("comments:create", args=[article.pk]), {"body": "Held words"}, follow=True
     )
     html = response.content.decode()
-    assert "Awaiting moderation" in html
+    assert "Held for review" in html
     assert "Comments on this story are reviewed before they appear." in html
     assert "Held words" in html
     assert "Held words" not in anonymous_page(article.get_absolute_url())

@@ -84,7 +84,7 @@ def test_post_redirects_to_permalink_which_opens_the_right_place(client, rules, 
     html = client.get(article.get_absolute_url()).content.decode()
     assert f'id="c{comment.pk}"' in html
     assert "Hello <em>there</em>" in html
-    assert "1 comment<" in html
+    assert '<span class="comments__count">1</span>' in html
 
 
 def test_permalink_to_comment_on_later_page(client, rules, article):
@@ -264,7 +264,7 @@ def test_an_edit_that_is_held_says_so(client, rules, reader):
         follow=True,
     )
     page = response.content.decode()
-    assert "Your comment was updated and is awaiting moderation." in page
+    assert "Your comment was updated and is held for review." in page
     assert "Your comment was updated.<" not in page
     assert Comment.objects.get(pk=comment.pk).status == Comment.Status.PENDING
 
@@ -322,9 +322,14 @@ def test_like_and_unlike(client, rules, article, reader, other_reader):
     client.post(url, {"action": "like"})
     assert Comment.objects.get(pk=comment.pk).like_count == 1
     html = client.get(article.get_absolute_url()).content.decode()
-    assert 'aria-pressed="true">Liked' in html
+    card = html[html.index(f'id="c{comment.pk}"') :]
+    assert 'aria-pressed="true">Like<span class="comment__count" data-like-count> 1<' in card
     response = client.post(url, {"action": "unlike"}, **XHR)
-    assert response.json() == {"liked": False, "like_count": 0}
+    assert response.json() == {"liked": False, "like_count": 0, "label": "likes"}
+    html = client.get(article.get_absolute_url()).content.decode()
+    card = html[html.index(f'id="c{comment.pk}"') :]
+    assert 'aria-pressed="false">Like<span class="comment__count" data-like-count></span>' in card
+    assert "0 likes" not in html
 
 
 def test_report_page_and_threshold_hides_comment(client, rules, article, reader):
@@ -342,7 +347,8 @@ def test_report_page_and_threshold_hides_comment(client, rules, article, reader)
     client.force_login(reader)
     html = client.get(article.get_absolute_url()).content.decode()
     assert "Nasty" in html
-    assert "Awaiting moderation" in html
+    assert "Held for review" in html
+    assert "Ask a moderator to review it" not in html  # held: a review is pending already
     assert "several readers reported it" in html
     client.post(reverse("comments:request-review", kwargs={"pk": comment.pk}))
     assert Comment.objects.get(pk=comment.pk).review_requested_at is not None
@@ -355,7 +361,8 @@ def test_author_sees_own_pending_comment_others_do_not(client, article, reader, 
     comment = Comment.objects.get()
     assert comment.status == Comment.Status.PENDING
     page = client.get(response["Location"], follow=True).content.decode()
-    assert "Awaiting moderation" in page
+    assert '<span class="pill pill--held">Held for review</span>' in page
+    assert "Ask a moderator to review it" not in page
     assert "checked by a moderator" in page
     client.force_login(other_reader)
     assert "My first words" not in client.get(article.get_absolute_url()).content.decode()

@@ -600,14 +600,16 @@ def comment_set_status(*, comment: Comment, status: str, moderator, note: str = 
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         if locked.status != status:
             _change_status(locked, status, moderator=moderator, note=note)
-        elif locked.is_suspect and status == Status.PUBLISHED:
-            # Approving a published suspect: the moderator checked it; it leaves the queue.
+        else:
+            # Confirming the status it has (approving a reported or suspect comment, spam that
+            # screening caught): the moderator checked it, so it is logged and leaves the queue.
+            confirmation = "Checked: no longer suspect." if locked.is_suspect else "Checked."
             Comment.objects.filter(pk=locked.pk).update(is_suspect=False)
             ModerationAction.objects.create(
                 comment=locked,
                 moderator=moderator,
                 action=status,
-                note=(note or "Checked: no longer suspect.")[:300],
+                note=(note or confirmation)[:300],
             )
     comment.refresh_from_db(fields=["status", "moderation_reason", "notified_at", "is_suspect"])
     return comment

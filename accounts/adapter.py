@@ -11,11 +11,14 @@ from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import Http404, HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext
 
+from comments.ratelimit import try_again_in
 from newsite.tasks import enqueue_email
 
 from .forms import DISPLAY_NAME_MAX_LENGTH
 from .models import User
+from .ratelimits import longest_wait
 from .validators import strip_hidden_characters
 
 
@@ -32,6 +35,16 @@ def site_url(path: str) -> str:
 
 class AccountAdapter(DefaultAccountAdapter):
     """Every link allauth mails is built on SITE_URL: confirmation, password reset, sign-up."""
+
+    @property
+    def error_messages(self) -> dict:
+        # allauth says "Try again later"; the reader is told how long (the login_failed window).
+        wait = longest_wait(("login_failed",))
+        return {
+            **super().error_messages,
+            "too_many_login_attempts": gettext("Too many failed login attempts. %(try_again)s")
+            % {"try_again": try_again_in(wait)},
+        }
 
     def get_email_confirmation_url(self, request: HttpRequest | None, emailconfirmation) -> str:
         return site_url(reverse("account_confirm_email", args=[emailconfirmation.key]))

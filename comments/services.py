@@ -12,10 +12,11 @@ from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from articles.models import Article
 
-from . import ratelimit, screening
+from . import ratelimit, screening, trust
 from .models import (
     MAX_BODY_LENGTH,
     MAX_DEPTH,
@@ -65,6 +66,13 @@ class CommentsClosed(CommentError):
 
 class RateLimited(CommentError):
     message = "You are commenting too quickly. Please wait a few minutes and try again."
+
+    def __init__(self, *, wait_seconds: int) -> None:
+        self.wait_seconds = wait_seconds
+        super().__init__(
+            gettext("You are commenting too quickly. %(try_again)s")
+            % {"try_again": ratelimit.try_again_in(wait_seconds)}
+        )
 
 
 class DuplicateComment(CommentError):
@@ -223,6 +231,25 @@ def ensure_can_post(user, *, email_verified: bool | None = None) -> None:
         raise EmailNotVerified()
 
 
+def ensure_within_rate_limits(*, author, ip_address: str | None, rules) -> None:
+    """Limit each account first; then each network address, for accounts without earned trust.
+
+    Readers who share one office or mobile network share an address: counting their comments
+    together would lock them out. Trusted readers have a record, so only their own limit
+    applies; fresh accounts (the cheap way to multiply the per-account limit) also share the
+    address's looser limit.
+    """
+    window = rules.rate_limit_window_seconds
+    if wait := ratelimit.wait(
+        f"comment:user:{author.pk}", limit=rules.user_rate_limit, window=window
+    ):
+        raise RateLimited(wait_seconds=wait)
+    if not ip_address or trust.is_trusted(author, rules):
+        return
+    if wait := ratelimit.wait(f"comment:ip:{ip_address}", limit=rules.ip_rate_limit, window=window):
+        raise RateLimited(wait_seconds=wait)
+
+
 def _is_moderator(user) -> bool:
     return bool(
         user
@@ -290,16 +317,8 @@ def comment_create(
     ).exists():
         raise DuplicateComment()
 
-    window = rules.rate_limit_window_seconds
     if not author.is_staff:
-        if not ratelimit.hit(
-            f"comment:user:{author.pk}", limit=rules.user_rate_limit, window=window
-        ):
-            raise RateLimited()
-        if ip_address and not ratelimit.hit(
-            f"comment:ip:{ip_address}", limit=rules.ip_rate_limit, window=window
-        ):
-            raise RateLimited()
+        ensure_within_rate_limits(author=author, ip_address=ip_address, rules=rules)
 
     verdict = screen_or_refuse(body=body, author=author, article=article, rules=rules)
     status, reason = verdict.status, verdict.reason

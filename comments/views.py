@@ -141,8 +141,8 @@ def comment_draft(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(public_articles(), pk=article_id)
     if request.user.is_authenticated:
         return redirect(f"{article.get_absolute_url()}#comments")
-    if not ratelimit.hit(f"draft:{client_ip(request)}", limit=DRAFTS_PER_MINUTE, window=60):
-        return render(request, "429.html", status=429)
+    if wait := ratelimit.wait(f"draft:{client_ip(request)}", limit=DRAFTS_PER_MINUTE, window=60):
+        return render(request, "429.html", {"try_again": ratelimit.try_again_in(wait)}, status=429)
     return keep_draft_and_log_in(request, article)
 
 

@@ -272,10 +272,12 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_USER_DISPLAY = "accounts.adapter.user_display"
 # allauth's own limits, spelled out so a reviewer sees them (counted in the shared cache).
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    "login": "60/m/ip",
+    # Per account (key) first, then per address much more loosely: readers behind one office
+    # or mobile network share an address (allauth stops at the first limit exceeded).
+    "login_failed": "5/5m/key,30/m/ip",
     "signup": "20/m/ip",
-    "reset_password": "20/m/ip,5/m/key",
+    "reset_password": "5/m/key,20/m/ip",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
     "manage_email": "10/m/user",

@@ -9,6 +9,9 @@ from notices.views import moderation_record
 # The admin signs in through allauth's login page, so its rate limits and checks apply there too.
 admin.site.login = secure_admin_login(admin.site.login)
 
+# allauth renders its rate-limit refusals with this (allauth.core.ratelimit.respond_429).
+handler429 = "newsite.views.too_many_requests"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path(

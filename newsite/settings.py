@@ -4,8 +4,10 @@ Development defaults just work on SQLite with no configuration; production (DJAN
 refuses to start without a real secret key.
 """
 
+import ipaddress
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -315,7 +317,28 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 EMAIL_TIMEOUT = 10
-DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "newsite <noreply@localhost>")
+
+
+def default_from_email(site_url: str, site_name: str) -> str:
+    """The sender when DJANGO_DEFAULT_FROM_EMAIL is unset: no-reply at the site's own host
+    (DJANGO_SITE_URL), so mail never claims to come from "localhost". A bare IP or a name
+    without a dot (development) gives the reserved .invalid domain: clearly unconfigured."""
+    host = (urlsplit(site_url).hostname or "").rstrip(".")
+    try:
+        ipaddress.ip_address(host)
+        host = ""
+    except ValueError:
+        pass
+    if "." not in host:
+        host = f"{host or 'newsite'}.invalid"
+    return f"{site_name} <noreply@{host}>"
+
+
+# Set DJANGO_DEFAULT_FROM_EMAIL to the address readers' mail comes from (and replies go to),
+# e.g. "newsite <news@example.com>"; by default no-reply at DJANGO_SITE_URL's host.
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL") or default_from_email(
+    SITE_URL, SITE_NAME
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Webhooks (webhooks/): deliveries never go to loopback, private, link-local or cloud metadata

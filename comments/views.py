@@ -124,11 +124,10 @@ def keep_draft_and_log_in(request: HttpRequest, article: Article) -> HttpRespons
         body=request.POST.get("body", ""),
         parent=request.POST.get("parent", ""),
     )
-    login_url = login_url_for(article)
+    login_url = login_url_for(article, draft=True)
     if wants_fragment(request):
         return JsonResponse({"login_url": login_url}, status=401)
-    messages.info(request, "Log in to post your comment. We have kept what you wrote.")
-    return redirect(login_url)
+    return redirect(login_url)  # the login page says the draft is kept (account/login.html)
 
 
 # The logged-out form carries no CSRF token (comments/drafts.py says why): this endpoint only

@@ -114,7 +114,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         try:
             return super().get_app(request, provider, client_id=client_id)
         except SocialApp.DoesNotExist:
-            raise SocialAppNotConfigured(f"{provider} sign-in is not configured.") from None
+            raise SocialAppNotConfigured(
+                gettext("%(provider)s login is not configured.") % {"provider": provider}
+            ) from None
 
     def populate_user(self, request: HttpRequest, sociallogin, data) -> User:
         """Start a social reader with the name their provider gives, cut to our limit."""

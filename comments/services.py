@@ -12,7 +12,7 @@ from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from articles.models import Article
 
@@ -44,12 +44,14 @@ class CommentError(Exception):
     message = "This comment could not be saved."
 
     def __init__(self, message: str | None = None) -> None:
-        self.message = message or self.message
+        self.message = str(message or self.message)
         super().__init__(self.message)
 
 
 class EmailNotVerified(CommentError):
-    message = "Please confirm your e-mail address before commenting: check your inbox for our link."
+    message = gettext_lazy(
+        "Please confirm your email address before commenting: check your inbox for our link."
+    )
 
 
 class PostingBanned(CommentError):

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -368,7 +369,7 @@ def thread_follow(request: HttpRequest, article_id: int) -> HttpResponse:
         messages.success(request, "You no longer follow this discussion.")
     else:
         services.thread_follow(article=article, user=request.user)
-        messages.success(request, "You will get an e-mail about new comments here.")
+        messages.success(request, gettext("You will get an email about new comments here."))
     return redirect(f"{article.get_absolute_url()}#comments")
 
 
@@ -427,8 +428,11 @@ def comment_mute_author(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"You muted {comment.author.public_name}. Their comments are folded away for you, "
-            "and we will not e-mail you about them. Unmute them here or on your account page.",
+            gettext(
+                "You muted %(name)s. Their comments are folded away for you, and we will not "
+                "email you about them. Unmute them here or on your account page."
+            )
+            % {"name": comment.author.public_name},
         )
     return redirect(_safe_next(request, comment.get_absolute_url()))
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from comments.forms import RepeatSafeForm
 
@@ -39,7 +40,7 @@ class NoticeForm(RepeatSafeForm):
         label="Your name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
     sender_email = forms.EmailField(
-        label="Your e-mail address",
+        label=_("Your email address"),
         max_length=254,
         help_text="We send your receipt and our decision here.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),

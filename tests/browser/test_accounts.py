@@ -55,7 +55,7 @@ def test_reader_signs_up_verifies_renames_and_downloads_data(
     expect(page.get_by_role("heading", level=1)).to_have_text("Your account")
     no_sideways_scroll(page)
     page.get_by_label("Display name").fill("Ada L.")
-    page.get_by_label("E-mail me about new comments in threads I follow").select_option("off")
+    page.get_by_label("Email me about new comments in threads I follow").select_option("off")
     page.get_by_role("button", name="Save settings").click()
     expect(page.get_by_role("status")).to_contain_text("Your settings are saved.")
     expect(page.get_by_role("link", name="Ada L.")).to_be_visible()

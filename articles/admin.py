@@ -12,14 +12,17 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
@@ -240,6 +243,10 @@ def _keep_before_delete(articles: Iterable[Article], *, user) -> None:
             reversion.add_to_revision(article)
 
 
+class _RollBack(Exception):
+    """Undoes a preview's writes (ArticleAdmin.form_preview_view)."""
+
+
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
@@ -299,6 +306,7 @@ class ArticleAdmin(VersionAdmin):
     inlines = (ArticleAuthorInline,)
     actions = ("publish", "unpublish", "close_comments", "reopen_comments", "set_discussion")
     change_list_template = "admin/articles/article/change_list.html"
+    change_form_template = "admin/articles/article/change_form.html"
     object_history_template = "admin/articles/article/object_history.html"
     history_latest_first = True
 
@@ -481,6 +489,16 @@ class ArticleAdmin(VersionAdmin):
                 name="{}_{}_import".format(*info),
             ),
             path(
+                "preview/",
+                self.admin_site.admin_view(self.form_preview_view),
+                name="{}_{}_form_preview".format(*info),
+            ),
+            path(
+                "<path:object_id>/preview/",
+                self.admin_site.admin_view(self.form_preview_view),
+                name="{}_{}_form_preview".format(*info),
+            ),
+            path(
                 "<path:object_id>/history/compare/",
                 self.admin_site.admin_view(self.compare_view),
                 name="{}_{}_compare".format(*info),
@@ -521,6 +539,63 @@ class ArticleAdmin(VersionAdmin):
             ],
         }
         return TemplateResponse(request, "admin/articles/article/import_seeds.html", context)
+
+    @method_decorator(never_cache)
+    def form_preview_view(self, request: HttpRequest, object_id: str | None = None) -> HttpResponse:
+        """The form's "Preview" button: the article with the form's unsaved changes, exactly as
+        readers would see it (the public template, tags and sources included).
+
+        The changes are written inside a transaction that is always rolled back once the page
+        is rendered, so nothing is saved, published or announced (cache invalidation and
+        webhooks wait for a commit that never comes). Staff-only, never cached, noindex.
+        """
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self.get_object(request, unquote(object_id)) if object_id else None
+        if object_id and article is None:
+            raise Http404
+        allowed = (
+            self.has_change_permission(request, article)
+            if article is not None
+            else self.has_add_permission(request)
+        )
+        if not allowed:
+            raise PermissionDenied
+        form = self.get_form(request, article, change=article is not None)(
+            request.POST, request.FILES, instance=article
+        )
+        editor_url = (
+            reverse("admin:articles_article_change", args=[article.pk])
+            if article is not None
+            else reverse("admin:articles_article_add")
+        )
+        context = {"preview": True, "form_preview": True, "editor_url": editor_url}
+        if not form.is_valid():
+            html = render_to_string(
+                "admin/articles/article/form_preview_errors.html",
+                {**context, "form": form},
+                request=request,
+            )
+        else:
+            try:
+                with transaction.atomic():
+                    unsaved = form.save()
+                    html = render_to_string(
+                        "articles/article_detail.html",
+                        {
+                            **context,
+                            "article": Article.objects.prefetch_related("tags", "sources").get(
+                                pk=unsaved.pk
+                            ),
+                        },
+                        request=request,
+                    )
+                    raise _RollBack
+            except _RollBack:
+                pass
+        response = HttpResponse(html)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
 
     def compare_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Field-by-field differences between two saved versions of one article."""

@@ -230,3 +230,27 @@ def test_admin_is_branded_and_comment_titles_name_article_and_author(editor_clie
     html = page.content.decode()
     assert "Comment by Pat Reader on “A story worth discussing”" in html
     assert "pat@example.com" not in html
+
+
+def test_recent_actions_link_nothing_that_would_answer_403(moderator_client, moderator, article):
+    """A moderator's ban is logged against the reader's account, which they cannot open."""
+    reader = UserFactory(display_name="Banned Reader")
+    comment = make_comment(article, reader, status="pending")
+    decide(moderator_client, comment, "ban")
+    html = moderator_client.get(reverse("admin:index")).content.decode()
+    sidebar = html.split('id="recent-actions-module"', 1)[1]
+    user_url = reverse("admin:accounts_user_change", args=[reader.pk])
+    assert user_url not in sidebar
+    assert str(reader) in sidebar  # still listed, as plain text
+    assert moderator_client.get(user_url).status_code == 403  # why it must not be a link
+
+
+def test_recent_actions_link_what_the_user_may_open(editor_client, editor, article):
+    from django.contrib.admin.models import CHANGE, LogEntry
+
+    LogEntry.objects.log_actions(
+        user_id=editor.pk, queryset=[article], action_flag=CHANGE, change_message="Edited."
+    )
+    html = editor_client.get(reverse("admin:index")).content.decode()
+    sidebar = html.split('id="recent-actions-module"', 1)[1]
+    assert f'href="{reverse("admin:articles_article_change", args=[article.pk])}"' in sidebar

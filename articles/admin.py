@@ -521,8 +521,11 @@ class ArticleAdmin(VersionAdmin):
         if request.method == "POST":
             form = SeedUploadForm(request.POST, request.FILES)
             if form.is_valid():
+                # New articles land as drafts: an editor checks them, then publishes.
                 report = import_seed_uploads(
-                    form.cleaned_data["files"], force=form.cleaned_data["force"]
+                    form.cleaned_data["files"],
+                    force=form.cleaned_data["force"],
+                    status=Article.Status.DRAFT,
                 )
                 level = messages.WARNING if report.errors else messages.SUCCESS
                 self.message_user(request, f"Seed import: {report.summary}.", level)

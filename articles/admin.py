@@ -21,7 +21,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from reversion.admin import VersionAdmin
 from reversion.models import Version
@@ -160,9 +160,17 @@ class ArticleAdminForm(forms.ModelForm):
             "body": (
                 "Markdown: leave a blank line between paragraphs; **bold**, *italic*, "
                 "[link text](https://example.com), “> ” for a quotation, “- ” for a list item. "
-                "Save and use “Preview” to see it as readers will."
+                "Press “Preview” to see it as readers will, before saving."
             ),
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "published_at" in self.fields:
+            # One date format across the newsroom, and the zone the times are read in.
+            self.fields["published_at"].help_text = gettext(
+                "Day and time in %(zone)s. A time in the future schedules the article."
+            ) % {"zone": timezone.get_current_timezone_name()}
 
 
 class MultipleFileInput(forms.ClearableFileInput):

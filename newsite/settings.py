@@ -225,6 +225,8 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# English date formats with the time zone shown (newsite/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["newsite.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

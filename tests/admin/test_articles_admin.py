@@ -389,3 +389,16 @@ def test_load_seeds_still_publishes():
 
     call_command("load_seeds", verbosity=0)
     assert Article.objects.get(seed_file=SEED.name).is_published
+
+
+def test_one_date_format_with_the_time_zone(editor_client, settings):
+    settings.TIME_ZONE = "Asia/Tokyo"
+    moment = timezone.make_aware(datetime.datetime(2026, 12, 5, 21, 42), datetime.UTC)
+    article = ArticleFactory(title="Dated story", published_at=moment)
+    listing = editor_client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert "6 December 2026, 06:42 JST" in listing  # shown in the site's zone, zone named
+    form = editor_client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    html = form.content.decode()
+    assert "Day and time in Asia/Tokyo." in html
+    assert "p.m." not in html
+    assert "a.m." not in html

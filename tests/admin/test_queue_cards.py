@@ -254,3 +254,16 @@ def test_recent_actions_link_what_the_user_may_open(editor_client, editor, artic
     html = editor_client.get(reverse("admin:index")).content.decode()
     sidebar = html.split('id="recent-actions-module"', 1)[1]
     assert f'href="{reverse("admin:articles_article_change", args=[article.pk])}"' in sidebar
+
+
+def test_admin_filters_wrap_long_words(editor_client):
+    """Every admin page loads the newsroom stylesheet, whose filters wrap long words."""
+    from django.conf import settings
+
+    html = editor_client.get(reverse("admin:comments_comment_changelist")).content.decode()
+    assert 'href="/static/css/newsroom-admin.css"' in html
+    css = (settings.BASE_DIR / "static" / "css" / "newsroom-admin.css").read_text()
+    assert (
+        "#changelist-filter, #changelist-filter a, .newsroom-card { overflow-wrap: anywhere; }"
+        in css
+    )

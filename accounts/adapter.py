@@ -11,12 +11,33 @@ from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import Http404, HttpRequest
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 
+from comments.ratelimit import try_again_in
 from newsite.tasks import enqueue_email
 
 from .forms import DISPLAY_NAME_MAX_LENGTH
 from .models import User
+from .ratelimits import longest_wait
 from .validators import strip_hidden_characters
+
+# Session keys: the address waiting for confirmation, and the page to go back to afterwards.
+PENDING_ADDRESS_KEY = "verify_email_address"
+RETURN_TO_KEY = "verify_email_next"
+
+
+def remember_pending_address(request: HttpRequest | None, email: str) -> None:
+    """Keep, in the reader's session, which address waits for confirmation and where they
+    were going: the verify-email page offers a resend button and a way back."""
+    if request is None or not hasattr(request, "session"):
+        return
+    request.session[PENDING_ADDRESS_KEY] = email
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        request.session[RETURN_TO_KEY] = next_url
 
 
 def user_display(user: User) -> str:
@@ -49,6 +70,16 @@ class AccountAdapter(DefaultAccountAdapter):
             extra_tags = f"{extra_tags} beside".strip()
         super().add_message(request, level, message_template, message_context, extra_tags, message)
 
+    @property
+    def error_messages(self) -> dict:
+        # allauth says "Try again later"; the reader is told how long (the login_failed window).
+        wait = longest_wait(("login_failed",))
+        return {
+            **super().error_messages,
+            "too_many_login_attempts": gettext("Too many failed login attempts. %(try_again)s")
+            % {"try_again": try_again_in(wait)},
+        }
+
     def get_email_confirmation_url(self, request: HttpRequest | None, emailconfirmation) -> str:
         return site_url(reverse("account_confirm_email", args=[emailconfirmation.key]))
 
@@ -63,6 +94,13 @@ class AccountAdapter(DefaultAccountAdapter):
             "password_reset_url": site_url(reverse("account_reset_password")),
         }
         self.send_mail("account/email/account_already_exists", email, context)
+        # The same verify-email page as a new account gets, resend button included: the page
+        # must not tell anyone whether the address already has an account.
+        remember_pending_address(allauth_context.request, email)
+
+    def send_confirmation_mail(self, request: HttpRequest, emailconfirmation, signup: bool) -> None:
+        super().send_confirmation_mail(request, emailconfirmation, signup)
+        remember_pending_address(request, emailconfirmation.email_address.email)
 
     def save_user(self, request: HttpRequest, user: User, form, commit: bool = True) -> User:
         display_name = form.cleaned_data.get("display_name")
@@ -92,7 +130,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         try:
             return super().get_app(request, provider, client_id=client_id)
         except SocialApp.DoesNotExist:
-            raise SocialAppNotConfigured(f"{provider} sign-in is not configured.") from None
+            raise SocialAppNotConfigured(
+                gettext("%(provider)s login is not configured.") % {"provider": provider}
+            ) from None
 
     def populate_user(self, request: HttpRequest, sociallogin, data) -> User:
         """Start a social reader with the name their provider gives, cut to our limit."""

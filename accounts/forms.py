@@ -62,10 +62,10 @@ class ProfileForm(forms.ModelForm):
             "notify_on_pick",
         ]
         labels = {
-            "reply_mail": "E-mail me when someone replies to my comment",
-            "staff_reply_mail": "E-mail me when the newsroom replies to my comment",
-            "followed_mail": "E-mail me about new comments in threads I follow",
-            "notify_on_pick": "E-mail me when my comment becomes an editors’ pick",  # noqa: RUF001
+            "reply_mail": _("Email me when someone replies to my comment"),
+            "staff_reply_mail": _("Email me when the newsroom replies to my comment"),
+            "followed_mail": _("Email me about new comments in threads I follow"),
+            "notify_on_pick": _("Email me when my comment becomes an editors’ pick"),  # noqa: RUF001
         }
         help_texts = dict.fromkeys(fields[1:], "")
 
@@ -110,7 +110,7 @@ class DeleteAccountForm(forms.Form):
         if not user.has_usable_password():
             # Readers who only ever used social login have no password: they type their address.
             self.fields["password"] = forms.EmailField(
-                label=_("Your e-mail address"),
+                label=_("Your email address"),
                 widget=forms.EmailInput(attrs={"autocomplete": "email"}),
             )
 
@@ -120,7 +120,7 @@ class DeleteAccountForm(forms.Form):
             if not self.user.check_password(value):
                 raise forms.ValidationError(_("That password is not correct."), code="password")
         elif value.strip().lower() != self.user.email.lower():
-            raise forms.ValidationError(_("That is not your e-mail address."), code="email")
+            raise forms.ValidationError(_("That is not your email address."), code="email")
         return value
 
     @property

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView
@@ -105,3 +106,49 @@ class DeleteAccountView(LoginRequiredMixin, FormView):
         user_delete(user=user, erase_comments=form.erase_comments)
         messages.success(self.request, _("Your account has been deleted."))
         return HttpResponseRedirect("/")
+
+
+RESENDS_PER_WINDOW = 1
+RESEND_WINDOW_SECONDS = 3 * 60
+
+
+class ResendVerificationView(View):
+    """The verify-email page's button: mail again what sign-up mailed to the address this
+    session signed up with (no address comes from the form, so nobody can mail others): the
+    confirmation link, or, for an address that already had an account, that notice. The
+    answer is the same either way (ACCOUNT_PREVENT_ENUMERATION)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        from allauth.account.adapter import get_adapter
+        from allauth.account.models import EmailAddress
+
+        from .adapter import PENDING_ADDRESS_KEY
+
+        back = reverse("account_email_verification_sent")
+        email = request.session.get(PENDING_ADDRESS_KEY)
+        if not email:
+            messages.info(request, gettext("There is no address waiting for confirmation."))
+            return HttpResponseRedirect(back)
+        wait = counters.wait(
+            f"verify-resend:{email.lower()}",
+            limit=RESENDS_PER_WINDOW,
+            window=RESEND_WINDOW_SECONDS,
+        )
+        if wait:
+            messages.error(
+                request,
+                gettext("We sent it a moment ago. %(try_again)s")
+                % {"try_again": counters.try_again_in(wait)},
+            )
+            return HttpResponseRedirect(back)
+        address = EmailAddress.objects.filter(email__iexact=email, verified=False).first()
+        if address is not None:
+            address.send_confirmation(request)
+        else:
+            get_adapter(request).send_account_already_exists_mail(email)
+        messages.success(
+            request, gettext("We sent the email again to %(email)s.") % {"email": email}
+        )
+        return HttpResponseRedirect(back)

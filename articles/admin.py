@@ -13,16 +13,19 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models
+from django.db import models, transaction
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
@@ -168,9 +171,17 @@ class ArticleAdminForm(forms.ModelForm):
             "body": (
                 "Markdown: leave a blank line between paragraphs; **bold**, *italic*, "
                 "[link text](https://example.com), “> ” for a quotation, “- ” for a list item. "
-                "Save and use “Preview” to see it as readers will."
+                "Press “Preview” to see it as readers will, before saving."
             ),
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "published_at" in self.fields:
+            # One date format across the newsroom, and the zone the times are read in.
+            self.fields["published_at"].help_text = gettext(
+                "Day and time in %(zone)s. A time in the future schedules the article."
+            ) % {"zone": timezone.get_current_timezone_name()}
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -251,6 +262,10 @@ def _keep_before_delete(articles: Iterable[Article], *, user) -> None:
             reversion.add_to_revision(article)
 
 
+class _RollBack(Exception):
+    """Undoes a preview's writes (ArticleAdmin.form_preview_view)."""
+
+
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
@@ -328,6 +343,7 @@ class ArticleAdmin(VersionAdmin):
     inlines = (ArticleAuthorInline,)
     actions = ("publish", "unpublish", "close_comments", "reopen_comments", "set_discussion")
     change_list_template = "admin/articles/article/change_list.html"
+    change_form_template = "admin/articles/article/change_form.html"
     object_history_template = "admin/articles/article/object_history.html"
     history_latest_first = True
 
@@ -532,6 +548,16 @@ class ArticleAdmin(VersionAdmin):
                 name="{}_{}_import".format(*info),
             ),
             path(
+                "preview/",
+                self.admin_site.admin_view(self.form_preview_view),
+                name="{}_{}_form_preview".format(*info),
+            ),
+            path(
+                "<path:object_id>/preview/",
+                self.admin_site.admin_view(self.form_preview_view),
+                name="{}_{}_form_preview".format(*info),
+            ),
+            path(
                 "<path:object_id>/history/compare/",
                 self.admin_site.admin_view(self.compare_view),
                 name="{}_{}_compare".format(*info),
@@ -554,8 +580,11 @@ class ArticleAdmin(VersionAdmin):
         if request.method == "POST":
             form = SeedUploadForm(request.POST, request.FILES)
             if form.is_valid():
+                # New articles land as drafts: an editor checks them, then publishes.
                 report = import_seed_uploads(
-                    form.cleaned_data["files"], force=form.cleaned_data["force"]
+                    form.cleaned_data["files"],
+                    force=form.cleaned_data["force"],
+                    status=Article.Status.DRAFT,
                 )
                 level = messages.WARNING if report.errors else messages.SUCCESS
                 self.message_user(request, f"Seed import: {report.summary}.", level)
@@ -572,6 +601,63 @@ class ArticleAdmin(VersionAdmin):
             ],
         }
         return TemplateResponse(request, "admin/articles/article/import_seeds.html", context)
+
+    @method_decorator(never_cache)
+    def form_preview_view(self, request: HttpRequest, object_id: str | None = None) -> HttpResponse:
+        """The form's "Preview" button: the article with the form's unsaved changes, exactly as
+        readers would see it (the public template, tags and sources included).
+
+        The changes are written inside a transaction that is always rolled back once the page
+        is rendered, so nothing is saved, published or announced (cache invalidation and
+        webhooks wait for a commit that never comes). Staff-only, never cached, noindex.
+        """
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self.get_object(request, unquote(object_id)) if object_id else None
+        if object_id and article is None:
+            raise Http404
+        allowed = (
+            self.has_change_permission(request, article)
+            if article is not None
+            else self.has_add_permission(request)
+        )
+        if not allowed:
+            raise PermissionDenied
+        form = self.get_form(request, article, change=article is not None)(
+            request.POST, request.FILES, instance=article
+        )
+        editor_url = (
+            reverse("admin:articles_article_change", args=[article.pk])
+            if article is not None
+            else reverse("admin:articles_article_add")
+        )
+        context = {"preview": True, "form_preview": True, "editor_url": editor_url}
+        if not form.is_valid():
+            html = render_to_string(
+                "admin/articles/article/form_preview_errors.html",
+                {**context, "form": form},
+                request=request,
+            )
+        else:
+            try:
+                with transaction.atomic():
+                    unsaved = form.save()
+                    html = render_to_string(
+                        "articles/article_detail.html",
+                        {
+                            **context,
+                            "article": Article.objects.prefetch_related("tags", "sources").get(
+                                pk=unsaved.pk
+                            ),
+                        },
+                        request=request,
+                    )
+                    raise _RollBack
+            except _RollBack:
+                pass
+        response = HttpResponse(html)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
 
     def compare_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Field-by-field differences between two saved versions of one article."""

@@ -46,6 +46,8 @@ class ImportReport:
     errors: list[SeedError] = field(default_factory=list)
     # What the parser left out of each article (headlines, chrome, call to action).
     dropped: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The article each file created or updated (by file name), for links in the admin's report.
+    articles: dict[str, Article] = field(default_factory=dict)
 
     def add(self, outcome: Outcome, name: str) -> None:
         self.outcomes[outcome].append(name)
@@ -254,8 +256,10 @@ def import_seed_files(
     dry_run: bool = False,
     on_progress: Callable[[int], None] | None = None,
     batch_size: int = 200,
+    status: str = Article.Status.PUBLISHED,
 ) -> ImportReport:
-    """Import seed files; one bad file never stops the others.
+    """Import seed files; one bad file never stops the others. New articles get `status`
+    (the admin's upload makes drafts, for an editor to check before readers see them).
 
     Files commit in batches (one transaction each, so 10,000 files are quick) and each file
     runs in its own savepoint, so a failing file rolls back alone.
@@ -264,7 +268,8 @@ def import_seed_files(
     for start, batch in enumerate(_batched(paths, batch_size)):
         with transaction.atomic(), pagecache.deferred_invalidation():
             for done, path in enumerate(batch, start=start * batch_size + 1):
-                report.add(_import_one(path, report, force=force, dry_run=dry_run), path.name)
+                outcome = _import_one(path, report, force=force, dry_run=dry_run, status=status)
+                report.add(outcome, path.name)
                 if on_progress:
                     on_progress(done)
     return report
@@ -277,14 +282,20 @@ def _batched(items: Iterable[Path], size: int) -> Iterator[list[Path]]:
         yield batch
 
 
-def _import_one(path: Path, report: ImportReport, *, force: bool, dry_run: bool) -> Outcome:
+def _import_one(
+    path: Path, report: ImportReport, *, force: bool, dry_run: bool, status: str
+) -> Outcome:
     try:
         parsed = read_seed_file(path)
         report.dropped[path.name] = parsed.dropped
         with transaction.atomic():
-            outcome, _ = article_import(parsed=parsed, force=force, folder=path.parent)
+            outcome, article = article_import(
+                parsed=parsed, force=force, folder=path.parent, status=status
+            )
             if dry_run:
                 raise _DryRunRollback
+            if outcome in (Outcome.CREATED, Outcome.UPDATED):
+                report.articles[path.name] = article
     except _DryRunRollback:
         return outcome
     except SeedError as error:
@@ -338,7 +349,11 @@ def article_set_comments_open(*, article: Article, is_open: bool) -> Article:
 
 
 def import_seed_uploads(
-    uploads: Iterable[UploadedFile], *, force: bool = False, dry_run: bool = False
+    uploads: Iterable[UploadedFile],
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+    status: str = Article.Status.PUBLISHED,
 ) -> ImportReport:
     """Import uploaded seed files through exactly the code path `load_seeds` uses.
 
@@ -359,7 +374,7 @@ def import_seed_uploads(
                 for chunk in upload.chunks():
                     file.write(chunk)
             paths.append(path)
-        report = import_seed_files(paths, force=force, dry_run=dry_run)
+        report = import_seed_files(paths, force=force, dry_run=dry_run, status=status)
     for name in too_large:
         report.add(Outcome.FAILED, name)
         report.errors.append(SeedError(name, too_large_message()))

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
@@ -149,7 +150,8 @@ class ArticlePreviewView(PermissionRequiredMixin, DetailView):
         return Article.objects.prefetch_related("tags", "sources")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(preview=True, **kwargs)
+        editor_url = reverse("admin:articles_article_change", args=[self.object.pk])
+        return super().get_context_data(preview=True, editor_url=editor_url, **kwargs)
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)

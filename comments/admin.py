@@ -8,18 +8,23 @@ accounts.services. The change page is a moderation form, not an editor for reade
 
 import datetime
 from collections import Counter
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
-from django.http import HttpRequest, HttpResponseRedirect
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.services import (
@@ -43,6 +48,23 @@ from .services import CommentError, comment_set_pinned, comment_set_status
 
 Status = Comment.Status
 SUSPENSION_DAYS = 7
+CARDS_PER_PAGE = 10
+
+# The cards page's tabs, each a part of Comment.objects.awaiting_decision().
+CARD_QUEUES = {
+    "pending": (gettext_lazy("Held or hidden"), Q(status__in=[Status.PENDING, Status.HIDDEN])),
+    "reported": (gettext_lazy("Reported or suspect"), Q(status=Status.PUBLISHED)),
+    "spam": (gettext_lazy("Caught as spam"), Q(status=Status.SPAM)),
+    "review": (gettext_lazy("Review requested"), Q(review_requested_at__isnull=False)),
+}
+# The one-click decisions: (button label, what the message says was done).
+DECISIONS = {
+    "approve": (gettext_lazy("Approve"), gettext_lazy("approved")),
+    "hide": (gettext_lazy("Hide"), gettext_lazy("hidden")),
+    "spam": (gettext_lazy("Spam"), gettext_lazy("marked as spam")),
+    "ban": (gettext_lazy("Ban"), gettext_lazy("author banned, comment removed")),
+}
+DECISION_STATUS = {"approve": Status.PUBLISHED, "hide": Status.HIDDEN, "spam": Status.SPAM}
 
 
 def needs_attention() -> Q:
@@ -62,6 +84,45 @@ def queue_priority() -> Case:
         default=Value(3),
         output_field=IntegerField(),
     )
+
+
+def record_html(record: trust.AuthorRecord, rules: ModerationSettings) -> str:
+    """An author's record as a table and their trust history: the change page and the cards."""
+    level = TrustChange.Level(record.level).label
+    rows = [
+        ("Approved comments", record.approved),
+        ("Rejected comments (removed, hidden, spam)", record.rejected),
+        ("Awaiting moderation", record.held),
+        ("Reports made against their comments", record.reports_against),
+        (
+            "Recent rejections",
+            f"{record.recent_rejections} of their last {rules.rejection_window_comments} "
+            f"decided comments in {rules.rejection_window_days} days "
+            f"(held from {rules.rejection_limit})",
+        ),
+        ("Trust", f"{level}: {'trusted' if record.is_trusted else 'not trusted'}"),
+        *record.extra_rows,
+    ]
+    table = format_html(
+        "<table><tbody>{}</tbody></table>",
+        format_html_join("", '<tr><th scope="row">{}</th><td>{}</td></tr>', rows),
+    )
+    if not record.history:
+        return format_html("{}<p>Trust never set by hand.</p>", table)
+    history = format_html_join(
+        "",
+        "<li>{}: {} by {} ({})</li>",
+        (
+            (
+                f"{timezone.localtime(change.created_at):%d %B %Y, %H:%M}",
+                change.get_level_display(),
+                change.moderator.public_name if change.moderator else "a deleted account",
+                change.note,
+            )
+            for change in record.history
+        ),
+    )
+    return format_html("{}<p>Trust history:</p><ul>{}</ul>", table, history)
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -418,43 +479,7 @@ class CommentAdmin(admin.ModelAdmin):
         rows other apps add (trust.AUTHOR_RECORD_ROWS: notices, statements of reasons)."""
         if obj.author_id is None:
             return "The author deleted their account."
-        record = trust.author_record(obj.author)
-        rules = ModerationSettings.load()
-        level = TrustChange.Level(record.level).label
-        rows = [
-            ("Approved comments", record.approved),
-            ("Rejected comments (removed, hidden, spam)", record.rejected),
-            ("Awaiting moderation", record.held),
-            ("Reports made against their comments", record.reports_against),
-            (
-                "Recent rejections",
-                f"{record.recent_rejections} of their last {rules.rejection_window_comments} "
-                f"decided comments in {rules.rejection_window_days} days "
-                f"(held from {rules.rejection_limit})",
-            ),
-            ("Trust", f"{level}: {'trusted' if record.is_trusted else 'not trusted'}"),
-            *record.extra_rows,
-        ]
-        table = format_html(
-            "<table><tbody>{}</tbody></table>",
-            format_html_join("", '<tr><th scope="row">{}</th><td>{}</td></tr>', rows),
-        )
-        if not record.history:
-            return format_html("{}<p>Trust never set by hand.</p>", table)
-        history = format_html_join(
-            "",
-            "<li>{}: {} by {} ({})</li>",
-            (
-                (
-                    f"{timezone.localtime(change.created_at):%d %B %Y, %H:%M}",
-                    change.get_level_display(),
-                    change.moderator.public_name if change.moderator else "a deleted account",
-                    change.note,
-                )
-                for change in record.history
-            ),
-        )
-        return format_html("{}<p>Trust history:</p><ul>{}</ul>", table, history)
+        return record_html(trust.author_record(obj.author), ModerationSettings.load())
 
     @admin.display(description=_("Author's standing"))
     def author_standing(self, obj: Comment) -> str:
@@ -491,7 +516,7 @@ class CommentAdmin(admin.ModelAdmin):
         """Route each decision through its service; never save the comment row directly."""
         data = form.cleaned_data
         try:
-            if data.get("new_status") and (data["new_status"] != obj.status or obj.is_suspect):
+            if data.get("new_status"):
                 comment_set_status(
                     comment=obj,
                     status=data["new_status"],
@@ -530,15 +555,111 @@ class CommentAdmin(admin.ModelAdmin):
         self.log_change(request, author, message)  # the admin's own log: who, when, what
         self.message_user(request, f"{author.public_name}: {message}", messages.SUCCESS)
 
+    # --- the queue as cards: one comment per card, decided in one click -----------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "cards/", self.admin_site.admin_view(self.cards_view), name="comments_comment_cards"
+            ),
+            path(
+                "cards/<int:pk>/decide/",
+                self.admin_site.admin_view(require_POST(self.decide_view)),
+                name="comments_comment_decide",
+            ),
+            *super().get_urls(),
+        ]
+
+    def cards_view(self, request: HttpRequest) -> HttpResponse:
+        """Work still to do (Comment.objects.awaiting_decision), oldest review requests first,
+        each card with everything a moderator needs to decide without opening another page."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        queue = request.GET.get("queue", "")
+        comments = Comment.objects.awaiting_decision().select_related(
+            "article", "author", "parent__author", "reply_to__author"
+        )
+        if queue in CARD_QUEUES:
+            comments = comments.filter(CARD_QUEUES[queue][1])
+        else:
+            queue = ""
+        comments = comments.annotate(queue_priority=queue_priority()).order_by(
+            "review_requested_at", "queue_priority", "created_at", "id"
+        )
+        page = Paginator(comments, CARDS_PER_PAGE).get_page(request.GET.get("page"))
+        rules = ModerationSettings.load()
+        # One record per author on the page, however many of their comments it shows.
+        records = {
+            author.pk: trust.author_record(author, rules)
+            for author in {c.author for c in page.object_list if c.author_id}
+        }
+        cards = [
+            (
+                comment,
+                records.get(comment.author_id),
+                record_html(records[comment.author_id], rules) if comment.author_id else "",
+            )
+            for comment in page.object_list
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Moderation queue"),
+            "page_obj": page,
+            "cards": cards,
+            "queue": queue,
+            "queues": [(key, label) for key, (label, _q) in CARD_QUEUES.items()],
+            "decisions": DECISIONS,
+        }
+        return TemplateResponse(request, "admin/comments/comment/cards.html", context)
+
+    def decide_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """One card's button: approve, hide, spam or ban, through the services, logged."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        comment = get_object_or_404(Comment.objects.select_related("author"), pk=pk)
+        decision = request.POST.get("decision", "")
+        try:
+            if decision == "ban":
+                if comment.author_id is None:
+                    raise CommentError(gettext("This comment's author has deleted their account."))
+                user_ban(user=comment.author, moderator=request.user)
+                self.log_change(request, comment.author, "Banned from posting.")
+                comment_set_status(
+                    comment=comment,
+                    status=Status.REMOVED,
+                    moderator=request.user,
+                    note=gettext("The author was banned from posting."),
+                )
+            elif decision in DECISIONS:
+                comment_set_status(
+                    comment=comment, status=DECISION_STATUS[decision], moderator=request.user
+                )
+            else:
+                raise CommentError(gettext("Choose approve, hide, spam or ban."))
+        except (CommentError, RestrictionError) as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                gettext("%(comment)s: %(done)s.")
+                % {"comment": comment, "done": DECISIONS[decision][1]},
+                messages.SUCCESS,
+            )
+        back = reverse("admin:comments_comment_cards")
+        query = {k: request.POST[k] for k in ("queue", "page") if request.POST.get(k, "").isalnum()}
+        if query:
+            back += "?" + urlencode(query)
+        return HttpResponseRedirect(back)
+
     # --- bulk actions: one service call per comment ------------------------------------------
 
     def _set_status(self, request, queryset, status: str, done: str) -> None:
         changed = failed = 0
         for comment in queryset:
             try:
-                if comment.status != status or comment.is_suspect:
-                    comment_set_status(comment=comment, status=status, moderator=request.user)
-                    changed += 1
+                comment_set_status(comment=comment, status=status, moderator=request.user)
+                changed += 1
             except CommentError as error:
                 failed += 1
                 self.message_user(request, f"Comment {comment.pk}: {error}", messages.ERROR)

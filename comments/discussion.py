@@ -97,9 +97,12 @@ def discussion_url(
     return f"{article.get_absolute_url()}{query}#{anchor}"
 
 
-def login_url_for(article: Article) -> str:
-    """Log in, then come back to the discussion."""
-    query = urlencode({"next": f"{article.get_absolute_url()}#comments"})
+def login_url_for(article: Article, *, draft: bool = False) -> str:
+    """Log in, then come back to the discussion; `draft` makes the login page say the
+    reader's comment is kept."""
+    query = urlencode(
+        {"next": f"{article.get_absolute_url()}#comments", **({"draft": "1"} if draft else {})}
+    )
     return f"{reverse('account_login')}?{query}"
 
 

@@ -9,10 +9,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.text import Truncator
+from django.utils.translation import gettext, gettext_lazy
 
 from .rendering import render_comment_markdown
 
@@ -60,6 +61,43 @@ class CommentQuerySet(models.QuerySet):
     def with_author(self) -> CommentQuerySet:
         # `remote`: where a comment from the fediverse came from (federation.RemoteComment).
         return self.select_related("author", "reply_to__author", "remote")
+
+    def awaiting_decision(self) -> CommentQuerySet:
+        """Work still to do for a moderator: the newsroom's honest queue.
+
+        A comment needs a person when it is held or hidden, reported or flagged suspect while
+        published, or caught as spam by screening, unless a moderator has decided on it since
+        its latest report and its author's latest review request. Comments their authors
+        deleted need nobody. Pins are not decisions about a comment's text.
+        """
+        Status = Comment.Status
+        Action = ModerationAction.Action
+        not_decisions = [Action.REVIEW_REQUESTED, Action.AUTO_HELD, Action.PINNED, Action.UNPINNED]
+        decisions = (
+            ModerationAction.objects.filter(
+                comment=OuterRef("pk"), is_automated=False, moderator__isnull=False
+            )
+            .exclude(action__in=not_decisions)
+            .order_by("-created_at")
+            .values("created_at")[:1]
+        )
+        reports = (
+            CommentReport.objects.filter(comment=OuterRef("pk"))
+            .order_by("-created_at")
+            .values("created_at")[:1]
+        )
+        needs_a_person = Q(status__in=[Status.PENDING, Status.HIDDEN, Status.SPAM]) | Q(
+            Q(report_count__gt=0) | Q(is_suspect=True), status=Status.PUBLISHED
+        )
+        return (
+            self.filter(needs_a_person, deleted_at__isnull=True)
+            .annotate(last_decision_at=Subquery(decisions), last_report_at=Subquery(reports))
+            .filter(
+                Q(last_decision_at__isnull=True)
+                | Q(last_report_at__gt=F("last_decision_at"))
+                | Q(review_requested_at__gt=F("last_decision_at"))
+            )
+        )
 
     def pending_review(self) -> CommentQuerySet:
         """The moderation queue: held by a rule, hidden by reports, or a review requested."""
@@ -183,7 +221,12 @@ class Comment(models.Model):
         permissions = [("moderate_comment", "Can moderate comments")]
 
     def __str__(self) -> str:
-        return f"Comment {self.pk} by {self.author_name} on {self.article_id}"
+        # Read in the admin's titles, breadcrumbs and history: the article and the public name,
+        # never an address.
+        return gettext("Comment by %(author)s on “%(article)s”") % {
+            "author": self.author_name,
+            "article": Truncator(self.article.title).chars(60),
+        }
 
     def save(self, *args, **kwargs) -> None:
         self.body_html = render_comment_markdown(self.body) if self.body else ""

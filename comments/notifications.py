@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
@@ -103,13 +103,16 @@ def user_unsubscribe(*, user, kind: str, article=None, frequency: str | None = N
     return fields
 
 
-def _message(*, comment: Comment, recipient, kind: str, template: str) -> EmailMessage:
+def _message(*, comment: Comment, recipient, kind: str, template: str) -> EmailMultiAlternatives:
+    """Plain text plus an HTML part with the comment's Markdown rendered (body_html is
+    sanitised when saved), from DEFAULT_FROM_EMAIL."""
     link = unsubscribe_url(
         user_id=recipient.pk,
         kind=kind,
         article_id=comment.article_id if kind == KIND_FOLLOW else None,
     )
     context = {
+        "kind": template,
         "comment": comment,
         "article": comment.article,
         "recipient": recipient,
@@ -117,16 +120,20 @@ def _message(*, comment: Comment, recipient, kind: str, template: str) -> EmailM
         "unsubscribe_url": link,
         "site_name": settings.SITE_NAME,
     }
-    subject = render_to_string(f"comments/email/{template}_subject.txt", context)
-    return EmailMessage(
-        subject=" ".join(subject.split()),
+    subject = " ".join(render_to_string(f"comments/email/{template}_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
         body=render_to_string(f"comments/email/{template}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient.email],
         headers={
             "List-Unsubscribe": f"<{link}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
+    html = render_to_string("comments/email/notification.html", {**context, "subject": subject})
+    message.attach_alternative(html, "text/html")
+    return message
 
 
 def recipients(comment: Comment) -> list[tuple[object, str]]:

@@ -4,9 +4,11 @@ Keys carry the window number, so a backend whose incr() resets the expiry (the d
 cache) still starts a fresh count in the next window.
 """
 
+import math
 import time
 
 from django.core.cache import cache
+from django.utils.translation import ngettext
 
 
 def now() -> float:
@@ -16,9 +18,16 @@ def now() -> float:
 
 def hit(key: str, *, limit: int, window: int) -> bool:
     """Count one attempt; True while the attempts in this window stay within the limit."""
+    return wait(key, limit=limit, window=window) == 0
+
+
+def wait(key: str, *, limit: int, window: int) -> int:
+    """Count one attempt; 0 while the attempts in this window stay within the limit, else the
+    seconds until the window ends and attempts count afresh."""
     if limit <= 0 or window <= 0:
-        return True
-    bucket = int(now()) // window
+        return 0
+    moment = now()
+    bucket = int(moment) // window
     cache_key = f"ratelimit:{key}:{bucket}"
     try:
         count = cache.incr(cache_key)
@@ -26,4 +35,18 @@ def hit(key: str, *, limit: int, window: int) -> bool:
         count = 1 if cache.add(cache_key, 1, timeout=window + 5) else cache.incr(cache_key)
     # None: the cache is down (django-redis ignores its errors), and counters fail open
     # rather than lock every reader out.
-    return count is None or count <= limit
+    if count is None or count <= limit:
+        return 0
+    return max(1, math.ceil((bucket + 1) * window - moment))
+
+
+def try_again_in(seconds: int) -> str:
+    """ "Try again in 3 minutes": whole minutes rounded up, or seconds under a minute."""
+    if seconds < 60:
+        return ngettext("Try again in %(n)d second.", "Try again in %(n)d seconds.", seconds) % {
+            "n": seconds
+        }
+    minutes = math.ceil(seconds / 60)
+    return ngettext("Try again in %(n)d minute.", "Try again in %(n)d minutes.", minutes) % {
+        "n": minutes
+    }

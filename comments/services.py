@@ -12,10 +12,11 @@ from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from articles.models import Article
 
-from . import ratelimit, screening
+from . import ratelimit, screening, trust
 from .models import (
     MAX_BODY_LENGTH,
     MAX_DEPTH,
@@ -43,12 +44,14 @@ class CommentError(Exception):
     message = "This comment could not be saved."
 
     def __init__(self, message: str | None = None) -> None:
-        self.message = message or self.message
+        self.message = str(message or self.message)
         super().__init__(self.message)
 
 
 class EmailNotVerified(CommentError):
-    message = "Please confirm your e-mail address before commenting: check your inbox for our link."
+    message = gettext_lazy(
+        "Please confirm your email address before commenting: check your inbox for our link."
+    )
 
 
 class PostingBanned(CommentError):
@@ -65,6 +68,13 @@ class CommentsClosed(CommentError):
 
 class RateLimited(CommentError):
     message = "You are commenting too quickly. Please wait a few minutes and try again."
+
+    def __init__(self, *, wait_seconds: int) -> None:
+        self.wait_seconds = wait_seconds
+        super().__init__(
+            gettext("You are commenting too quickly. %(try_again)s")
+            % {"try_again": ratelimit.try_again_in(wait_seconds)}
+        )
 
 
 class DuplicateComment(CommentError):
@@ -223,6 +233,25 @@ def ensure_can_post(user, *, email_verified: bool | None = None) -> None:
         raise EmailNotVerified()
 
 
+def ensure_within_rate_limits(*, author, ip_address: str | None, rules) -> None:
+    """Limit each account first; then each network address, for accounts without earned trust.
+
+    Readers who share one office or mobile network share an address: counting their comments
+    together would lock them out. Trusted readers have a record, so only their own limit
+    applies; fresh accounts (the cheap way to multiply the per-account limit) also share the
+    address's looser limit.
+    """
+    window = rules.rate_limit_window_seconds
+    if wait := ratelimit.wait(
+        f"comment:user:{author.pk}", limit=rules.user_rate_limit, window=window
+    ):
+        raise RateLimited(wait_seconds=wait)
+    if not ip_address or trust.is_trusted(author, rules):
+        return
+    if wait := ratelimit.wait(f"comment:ip:{ip_address}", limit=rules.ip_rate_limit, window=window):
+        raise RateLimited(wait_seconds=wait)
+
+
 def _is_moderator(user) -> bool:
     return bool(
         user
@@ -294,16 +323,8 @@ def comment_create(
     ).exists():
         raise DuplicateComment()
 
-    window = rules.rate_limit_window_seconds
     if not author.is_staff:
-        if not ratelimit.hit(
-            f"comment:user:{author.pk}", limit=rules.user_rate_limit, window=window
-        ):
-            raise RateLimited()
-        if ip_address and not ratelimit.hit(
-            f"comment:ip:{ip_address}", limit=rules.ip_rate_limit, window=window
-        ):
-            raise RateLimited()
+        ensure_within_rate_limits(author=author, ip_address=ip_address, rules=rules)
 
     verdict = screen_or_refuse(body=body, author=author, article=article, rules=rules)
     status, reason = verdict.status, verdict.reason
@@ -606,14 +627,16 @@ def comment_set_status(*, comment: Comment, status: str, moderator, note: str = 
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         if locked.status != status:
             _change_status(locked, status, moderator=moderator, note=note)
-        elif locked.is_suspect and status == Status.PUBLISHED:
-            # Approving a published suspect: the moderator checked it; it leaves the queue.
+        else:
+            # Confirming the status it has (approving a reported or suspect comment, spam that
+            # screening caught): the moderator checked it, so it is logged and leaves the queue.
+            confirmation = "Checked: no longer suspect." if locked.is_suspect else "Checked."
             Comment.objects.filter(pk=locked.pk).update(is_suspect=False)
             ModerationAction.objects.create(
                 comment=locked,
                 moderator=moderator,
                 action=status,
-                note=(note or "Checked: no longer suspect.")[:300],
+                note=(note or confirmation)[:300],
             )
     comment.refresh_from_db(fields=["status", "moderation_reason", "notified_at", "is_suspect"])
     return comment

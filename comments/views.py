@@ -151,11 +151,10 @@ def keep_draft_and_log_in(request: HttpRequest, article: Article) -> HttpRespons
         body=request.POST.get("body", ""),
         parent=request.POST.get("parent", ""),
     )
-    login_url = login_url_for(article)
+    login_url = login_url_for(article, draft=True)
     if wants_fragment(request):
         return JsonResponse({"login_url": login_url}, status=401)
-    messages.info(request, _("Log in to post your comment. We have kept what you wrote."))
-    return redirect(login_url)
+    return redirect(login_url)  # the login page says the draft is kept (account/login.html)
 
 
 # The logged-out form carries no CSRF token (comments/drafts.py says why): this endpoint only
@@ -168,8 +167,8 @@ def comment_draft(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(public_articles(), pk=article_id)
     if request.user.is_authenticated:
         return redirect(f"{article.get_absolute_url()}#comments")
-    if not ratelimit.hit(f"draft:{client_ip(request)}", limit=DRAFTS_PER_MINUTE, window=60):
-        return render(request, "429.html", status=429)
+    if wait := ratelimit.wait(f"draft:{client_ip(request)}", limit=DRAFTS_PER_MINUTE, window=60):
+        return render(request, "429.html", {"try_again": ratelimit.try_again_in(wait)}, status=429)
     return keep_draft_and_log_in(request, article)
 
 
@@ -406,7 +405,7 @@ def thread_follow(request: HttpRequest, article_id: int) -> HttpResponse:
         tell_beside(request, _("You no longer follow this discussion."))
     else:
         services.thread_follow(article=article, user=request.user)
-        tell_beside(request, _("You will get an e-mail about new comments here."))
+        tell_beside(request, _("You will get an email about new comments here."))
     return redirect(f"{article.get_absolute_url()}#comments")
 
 
@@ -467,7 +466,7 @@ def comment_mute_author(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             _(
                 "You muted %(name)s. Their comments are folded away for you, and we will not "
-                "e-mail you about them. Unmute them here or on your account page."
+                "email you about them. Unmute them here or on your account page."
             )
             % {"name": comment.author.public_name},
             comment,

@@ -9,6 +9,7 @@ Reader input never reaches either query language: it is cut to words, and each w
 (FTS5) or handed to plainto_tsquery (PostgreSQL), so quotes, `*`, `NEAR`, `-` or `:` are text.
 """
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -17,12 +18,13 @@ from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     SearchVector,
+    TrigramWordSimilarity,
 )
 from django.db import connection, connections
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Article
+from articles.models import Article, Source, Tag
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
@@ -225,6 +227,58 @@ def search_articles(query: str) -> SqliteResults | PostgresResults | NoResults:
     if connection.vendor == "postgresql":
         return PostgresResults(terms)
     return SqliteResults(terms)
+
+
+# Typo tolerance, tried only when a search finds nothing: each word that no title, tag or
+# source contains is replaced by the closest word that one does ("Huawai" -> "huawei"), and
+# the search runs again with the corrected words. One method for both databases, so results
+# and highlights stay those of the full-text search; the candidates differ:
+# - PostgreSQL: pg_trgm trigram word similarity picks the published titles holding a close
+#   word (an index-friendly query, however many articles there are);
+# - SQLite: the newest VOCABULARY_TITLES titles plus every tag and source name.
+# difflib then chooses the closest word among the candidates.
+VOCABULARY_TITLES = 2000
+TRIGRAM_THRESHOLD = 0.3
+CLOSE_ENOUGH = 0.75
+MIN_CORRECTABLE_LENGTH = 4
+
+
+def _words(texts) -> set[str]:
+    return {word.lower() for text in texts for word in re.findall(r"\w+", text or "")}
+
+
+def _candidate_words(term: str) -> set[str]:
+    names = [
+        *Tag.objects.values_list("name", flat=True),
+        *Source.objects.values_list("name", flat=True),
+    ]
+    published = Article.objects.published()
+    if connection.vendor == "postgresql":
+        titles = (
+            published.annotate(closeness=TrigramWordSimilarity(term, "title"))
+            .filter(closeness__gte=TRIGRAM_THRESHOLD)
+            .order_by("-closeness")
+            .values_list("title", flat=True)[:20]
+        )
+    else:
+        titles = published.order_by("-published_at").values_list("title", flat=True)[
+            :VOCABULARY_TITLES
+        ]
+    return _words([*names, *titles])
+
+
+def corrected_terms(terms: list[str]) -> list[str] | None:
+    """The reader's words with likely typos corrected, or None when nothing changed."""
+    corrected, changed = [], False
+    for term in terms:
+        word = term.lower()
+        candidates = _candidate_words(word) if len(word) >= MIN_CORRECTABLE_LENGTH else set()
+        if candidates and word not in candidates:
+            close = difflib.get_close_matches(word, candidates, n=1, cutoff=CLOSE_ENOUGH)
+            if close:
+                word, changed = close[0], True
+        corrected.append(word if word != term.lower() else term)
+    return corrected if changed else None
 
 
 def ensure_search_index(*, using: str = "default", **kwargs) -> None:

@@ -15,7 +15,7 @@ from newsite.pagecache import has_session
 from . import oembed as oembed_provider
 from .cards import article_card, article_card_digest
 from .meta import article_url
-from .search import MAX_QUERY_LENGTH, search_articles
+from .search import MAX_QUERY_LENGTH, corrected_terms, search_articles, search_terms
 from .share import clean_instance, mastodon_share_url
 
 CARD_MAX_AGE = 24 * 60 * 60
@@ -59,12 +59,17 @@ def share_mastodon(request: HttpRequest) -> HttpResponse:
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     query = " ".join(request.GET.get("q", "")[:MAX_QUERY_LENGTH].split())
-    results = search_articles(query)
-    page = Paginator(results, settings.SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(search_articles(query), settings.SEARCH_RESULTS_PER_PAGE)
+    corrected = ""
+    # Nothing found: try again with typos corrected ("Huawai" finds Huawei).
+    if query and not paginator.count and (terms := corrected_terms(search_terms(query))):
+        corrected = " ".join(terms)
+        paginator = Paginator(search_articles(corrected), settings.SEARCH_RESULTS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "discovery/search.html",
-        {"query": query, "page_obj": page, "hits": page.object_list},
+        {"query": query, "corrected": corrected, "page_obj": page, "hits": page.object_list},
     )
 
 

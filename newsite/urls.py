@@ -19,6 +19,9 @@ javascript_catalog = anonymous_page_cache(lambda **kwargs: [])(
 )
 
 # Machines' and staff's addresses: one language, no prefix.
+# allauth renders its rate-limit refusals with this (allauth.core.ratelimit.respond_429).
+handler429 = "newsite.views.too_many_requests"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

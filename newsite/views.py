@@ -107,3 +107,15 @@ def media(request: HttpRequest, path: str) -> HttpResponse:
     response = serve(request, path, document_root=settings.MEDIA_ROOT)
     patch_cache_control(response, public=True, max_age=MEDIA_MAX_AGE, immutable=True)
     return response
+
+
+def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """allauth's rate-limit page (ROOT_URLCONF.handler429), saying how long to wait."""
+    from accounts.ratelimits import ACTIONS_BY_URL_NAME, longest_wait
+    from comments.ratelimit import try_again_in
+
+    match = request.resolver_match
+    actions = ACTIONS_BY_URL_NAME.get(match.url_name) if match else None
+    wait = longest_wait(actions)
+    context = {"try_again": try_again_in(wait) if wait else ""}
+    return render(request, "429.html", context, status=429)

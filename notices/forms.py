@@ -40,7 +40,7 @@ class NoticeForm(RepeatSafeForm):
         label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
     sender_email = forms.EmailField(
-        label=_("Your e-mail address"),
+        label=_("Your email address"),
         max_length=254,
         help_text=_("We send your receipt and our decision here."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),

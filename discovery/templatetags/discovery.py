@@ -66,6 +66,16 @@ def feed_links(prefix: str, obj, title: str) -> list[dict[str, str]]:
     ]
 
 
+@register.inclusion_tag("discovery/visible_feed_links.html")
+def visible_feeds(obj) -> dict:
+    """The feeds of a tag or source page as links a reader can see (not only in <head>)."""
+    feeds = alternate_feeds(obj)["feeds"]
+    labels = {"application/rss+xml": "RSS", "application/atom+xml": "Atom"}
+    return {
+        "feeds": [{**feed, "label": labels.get(feed["type"], "JSON Feed")} for feed in feeds],
+    }
+
+
 @register.simple_tag
 def share_links(article: Article) -> dict:
     """Everything includes/share.html draws: the plain links and the widgets configured."""

@@ -371,3 +371,35 @@ def test_compare_needs_two_versions_of_this_article(editor_client, moderator):
     assert editor_client.get(url, {"from": foreign.pk, "to": foreign.pk}).status_code == 404
     editor_client.force_login(moderator)
     assert editor_client.get(url, {"from": foreign.pk, "to": foreign.pk}).status_code == 403
+
+
+def test_seed_upload_lands_as_drafts_with_links_to_them(editor_client, client):
+    url = reverse("admin:articles_article_import")
+    html = editor_client.post(url, {"files": [_upload(SEED)]}).content.decode()
+    article = Article.objects.get(seed_file=SEED.name)
+    assert article.status == Article.Status.DRAFT
+    assert not article.is_published
+    change = reverse("admin:articles_article_change", args=[article.pk])
+    assert f'<a href="{change}">{article.title}</a>' in html
+    assert reverse("articles:preview", args=[article.slug]) in html
+    assert client.get(article.get_absolute_url()).status_code == 404  # readers wait
+
+
+def test_load_seeds_still_publishes():
+    from django.core.management import call_command
+
+    call_command("load_seeds", verbosity=0)
+    assert Article.objects.get(seed_file=SEED.name).is_published
+
+
+def test_one_date_format_with_the_time_zone(editor_client, settings):
+    settings.TIME_ZONE = "Asia/Tokyo"
+    moment = timezone.make_aware(datetime.datetime(2026, 12, 5, 21, 42), datetime.UTC)
+    article = ArticleFactory(title="Dated story", published_at=moment)
+    listing = editor_client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert "6 December 2026, 06:42 JST" in listing  # shown in the site's zone, zone named
+    form = editor_client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    html = form.content.decode()
+    assert "Day and time in Asia/Tokyo." in html
+    assert "p.m." not in html
+    assert "a.m." not in html

@@ -60,7 +60,9 @@ def test_editor_edits_publishes_restores_and_moderates(live_server, page: Page, 
     page.on("console", lambda m: blocked.append(m.text) if "Content Security" in m.text else None)
 
     sign_in(page, live_server.url, "editor@example.com")
-    expect(page.locator("#dashboard-pending")).to_contain_text("1 awaiting moderation")
+    expect(page.locator("#dashboard-pending")).to_contain_text(
+        "1 held or hidden, awaiting a decision"
+    )
     page.screenshot(path=output_path("index.png"), full_page=True)
 
     # Edit the seed article's standfirst.

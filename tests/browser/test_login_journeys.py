@@ -34,7 +34,7 @@ def expect_signed_out(page: Page) -> None:
 def log_in(page: Page) -> None:
     page.get_by_label("Email").fill("ada@example.com")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
 
 
 def test_log_in_from_the_header_returns_to_the_article_signed_in(

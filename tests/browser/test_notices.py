@@ -80,7 +80,7 @@ def test_logged_out_notice_to_decision_with_every_email(
     reader.get_by_label("The law or provision").fill("Criminal code, section 187")
     reader.get_by_label("Why is it illegal?").fill("An unproven accusation of bribery.")
     reader.get_by_label("Your name").fill("Sam Sender")
-    reader.get_by_label("Your e-mail address").fill("sam@example.com")
+    reader.get_by_label("Your email address").fill("sam@example.com")
     # Left unconfirmed first: the form comes back with the text kept.
     reader.get_by_role("button", name="Send notice").click()
     expect(reader.get_by_role("alert")).to_contain_text("Your notice was not sent")

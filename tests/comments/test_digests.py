@@ -295,4 +295,4 @@ def test_switching_to_immediately_sends_what_waited_at_the_next_run(
     assert [m.subject for m in mail.outbox] == ["New comments for you: 1 new comment on 1 article"]
     link = mail.outbox[0].extra_headers["List-Unsubscribe"].strip("<>")
     page = Client().get(urlsplit(link).path).content.decode()
-    assert "Stop these e-mails" in page
+    assert "Stop these emails" in page

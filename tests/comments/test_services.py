@@ -42,7 +42,7 @@ def test_create_publishes_renders_and_counts(rules, article, reader):
 
 def test_unverified_reader_cannot_post(rules, article):
     unverified = UserFactory(verified=False)
-    with pytest.raises(services.EmailNotVerified, match="confirm your e-mail"):
+    with pytest.raises(services.EmailNotVerified, match="confirm your email"):
         post(article, unverified)
     assert not Comment.objects.exists()
 

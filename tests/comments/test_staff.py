@@ -346,8 +346,8 @@ def test_one_click_unsubscribe_per_kind(client, reader, kind, field, words):
 def test_profile_shows_and_saves_the_new_settings(client, reader):
     client.force_login(reader)
     html = client.get(reverse("accounts:profile")).content.decode()
-    assert "E-mail me when the newsroom replies to my comment" in html
-    assert "E-mail me when my comment becomes an editors\u2019 pick" in html
+    assert "Email me when the newsroom replies to my comment" in html
+    assert "Email me when my comment becomes an editors\u2019 pick" in html
     response = client.post(
         reverse("accounts:profile"),
         {

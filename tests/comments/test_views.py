@@ -151,10 +151,10 @@ def test_unverified_reader_is_told_and_refused(client, rules, article):
     unverified = UserFactory(verified=False)
     client.force_login(unverified)
     html = client.get(article.get_absolute_url()).content.decode()
-    assert "confirm your e-mail address" in html
+    assert "confirm your email address" in html
     assert 'name="body"' not in html
     response = post_comment(client, article, "Sneaky crafted post")
-    assert "confirm your e-mail address" in response.content.decode()
+    assert "confirm your email address" in response.content.decode()
     assert not Comment.objects.exists()
 
 

@@ -425,7 +425,7 @@ def test_journey_1_signs_in_through_nginx(site, front, browser: Browser):
 
         page.get_by_label("Email").fill(site.data["readers"][0]["email"])
         page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign In").click()
+        page.get_by_role("button", name="Log in").click()
 
         # Back on the article (the header's link remembered it), then home and the article
         # again by its link.

@@ -1,14 +1,14 @@
 """Federation under load: a burst of signed inbox POSTs, and a delivery fan-out.
 
-    python -m benchmarks.federation_bench [--posts 500] [--actors 50] [--concurrency 50]
+    python -m benchmarks.federation_bench [--actors 50] [--concurrency 50]
                                           [--followers 1000] [--servers 200]
 
 1. The inbox. `--actors` remote actors (RSA keys, actor documents served by a local fake
-   server on 127.0.0.1) send `--posts` signed `Create(Note)` replies to an article, all at once
-   from `--concurrency` threads, to the site served by gunicorn (production settings). Printed:
-   the answers by status (no 5xx allowed), the inbox's p50/p99/max latency, and then the worker
-   (`manage.py db_worker`) run until every stored activity is processed, with how many became
-   comments.
+   server on 127.0.0.1) each send ten signed activities, in order (five replies to an article,
+   an edit, a favourite, a boost, an undo and a delete), `--concurrency` actors at once, to the
+   site served by gunicorn (production settings): 500 POSTs by default. Printed: the answers by
+   status (no 5xx allowed), the inbox's p50/p99/max latency, then the worker (`manage.py
+   db_worker`) run until every stored activity is processed, and what it made of them.
 2. The fan-out. `--followers` followers on `--servers` fake servers (127.0.0.2, 127.0.0.3, …:
    distinct domains on loopback, each with a shared inbox) and one article published: printed,
    the cost of the publish itself (it only queues), the deliveries made (each shared inbox once),
@@ -95,81 +95,118 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+def actor_activities(actor_id: str, article_url: str) -> list[dict]:
+    """What one remote actor sends, in order: five replies, an edit of the first, a favourite,
+    a boost, the favourite taken back and the last reply deleted (ten activities)."""
+
+    def note(number: int, text: str) -> dict:
+        return {
+            "id": f"{actor_id}/statuses/{number}",
+            "type": "Note",
+            "attributedTo": actor_id,
+            "inReplyTo": article_url,
+            "content": f"<p>{text}</p>",
+            "to": [PUBLIC],
+        }
+
+    like = {"id": f"{actor_id}#likes/1", "type": "Like", "actor": actor_id, "object": article_url}
+    replies = [
+        {
+            "id": f"{actor_id}/statuses/{n}/activity",
+            "type": "Create",
+            "actor": actor_id,
+            "object": note(n, f"Reply {n}: the ferry is late again."),
+        }
+        for n in range(5)
+    ]
+    return [
+        *replies,
+        {
+            "id": f"{actor_id}/statuses/0#updates/1",
+            "type": "Update",
+            "actor": actor_id,
+            "object": note(0, "Reply 0, edited: the ferry left at last."),
+        },
+        like,
+        {
+            "id": f"{actor_id}/boosts/1",
+            "type": "Announce",
+            "actor": actor_id,
+            "object": article_url,
+        },
+        {"id": f"{actor_id}#likes/1/undo", "type": "Undo", "actor": actor_id, "object": like},
+        {
+            "id": f"{actor_id}/statuses/4#delete",
+            "type": "Delete",
+            "actor": actor_id,
+            "object": {"id": f"{actor_id}/statuses/4", "type": "Tombstone"},
+        },
+    ]
+
+
 def inbox_burst(site, args) -> None:
     from federation.models import new_key_pair
     from federation.signatures import sign_request
 
     fake = FakeServer("127.0.0.1")
     fake.documents["/.well-known/nodeinfo"] = json.dumps({"links": []}).encode()
-    actors = []
+    article_url = SITE_URL + site.data["quiet_article"]["url"]
+    inbox = f"{site.urls[0]}/federation/inbox"
+    senders = []
     for n in range(args.actors):
         private_pem, public_pem = new_key_pair()
         document = actor_document(fake.base, f"reader{n}", public_pem)
         fake.documents[f"/users/reader{n}"] = json.dumps(document).encode()
-        actors.append((document["id"], private_pem))
+        activities = actor_activities(document["id"], article_url)
+        senders.append((f"{document['id']}#main-key", private_pem, activities))
 
-    article_url = SITE_URL + site.data["quiet_article"]["url"]
-    inbox = f"{site.urls[0]}/federation/inbox"
-
-    def post(number: int) -> tuple[int, float]:
-        actor_id, private_pem = actors[number % len(actors)]
-        note_id = f"{fake.base}/notes/{uuid.uuid4().hex}"
-        activity = {
-            "@context": "https://www.w3.org/ns/activitystreams",
-            "id": f"{note_id}/activity",
-            "type": "Create",
-            "actor": actor_id,
-            "to": [PUBLIC],
-            "object": {
-                "id": note_id,
-                "type": "Note",
-                "attributedTo": actor_id,
-                "inReplyTo": article_url,
-                "content": f"<p>Reply {number} from the fediverse: the ferry is late again.</p>",
-                "to": [PUBLIC],
-            },
-        }
-        body = json.dumps(activity).encode()
-        headers = sign_request(
-            "POST",
-            inbox,
-            body,
-            f"{actor_id}#main-key",
-            private_pem,
-            content_type="application/activity+json",
-        )
-        started = time.perf_counter()
-        response = requests.post(inbox, data=body, headers=headers, timeout=60)
-        return response.status_code, time.perf_counter() - started
+    def send(sender) -> list[tuple[int, float]]:
+        """One actor's activities, in order, as its server delivers them."""
+        key_id, private_pem, activities = sender
+        answers = []
+        for activity in activities:
+            body = json.dumps(activity).encode()
+            headers = sign_request(
+                "POST", inbox, body, key_id, private_pem, content_type="application/activity+json"
+            )
+            started = time.perf_counter()
+            response = requests.post(inbox, data=body, headers=headers, timeout=60)
+            answers.append((response.status_code, time.perf_counter() - started))
+        return answers
 
     started = time.perf_counter()
     with ThreadPoolExecutor(args.concurrency) as pool:
-        results = list(pool.map(post, range(args.posts)))
+        results = [answer for answers in pool.map(send, senders) for answer in answers]
     burst = time.perf_counter() - started
     statuses = Counter(status for status, _ in results)
     latencies = [seconds * 1000 for _, seconds in results]
-    print(f"inbox: {args.posts} signed POSTs from {args.actors} actors, {args.concurrency} at once")
     server_errors = sum(count for status, count in statuses.items() if status >= 500)
+    print(
+        f"inbox: {len(results)} signed POSTs from {args.actors} actors, {args.concurrency} at once"
+    )
     print(f"  answers: {dict(sorted(statuses.items()))}; 5xx: {server_errors}")
     print(
         f"  latency ms: p50 {statistics.median(latencies):.0f}, "
         f"p99 {percentile(latencies, 0.99):.0f}, max {max(latencies):.0f}; "
-        f"burst {burst:.1f} s ({args.posts / burst:.0f}/s)"
+        f"burst {burst:.1f} s ({len(results) / burst:.0f}/s)"
     )
-    print(f"  actor documents fetched: {len(actors)} actors, key cache hits after the first")
 
     started = time.perf_counter()
     site.manage("db_worker", "--batch", "--interval", "0", "--no-startup-delay")
     worked = time.perf_counter() - started
     from comments.models import Comment
-    from federation.models import InboxActivity
+    from federation.models import InboxActivity, Reaction
 
     states = Counter(InboxActivity.objects.values_list("state", flat=True))
-    remote_comments = Comment.objects.filter(remote__isnull=False).count()
+    remote = Comment.objects.filter(remote__isnull=False)
     print(
         f"  worker: {worked:.1f} s for {sum(states.values())} activities "
-        f"({sum(states.values()) / worked:.0f}/s); states {dict(states)}; "
-        f"comments from them: {remote_comments}"
+        f"({sum(states.values()) / worked:.0f}/s); states {dict(states)}"
+    )
+    print(
+        f"  made: {remote.count()} comments ({remote.filter(status='published').count()} shown,"
+        f" {remote.exclude(edited_at=None).count()} edited), "
+        f"{Counter(Reaction.objects.values_list('kind', flat=True))} reactions"
     )
     fake.close()
 
@@ -233,7 +270,6 @@ def fan_out(site, args) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--posts", type=int, default=500)
     parser.add_argument("--actors", type=int, default=50)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--followers", type=int, default=1000)

@@ -28,8 +28,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 SIZES = {"390": {"width": 390, "height": 844}, "1280": {"width": 1280, "height": 900}}
 SCHEMES = ("light", "dark")
-# Arabic joins when the languages branch lands: add "ar" (and its URL prefix in `pages`).
-LANGUAGES = ("en",)
+# English unprefixed, Arabic (right to left) under /ar/. The admin has one language (English).
+LANGUAGES = ("en", "ar")
 NAMES = ("Ada Okafor", "Kenji Sato", "Grace Hopper", "Lina Haddad", "Tomás Ruiz", "Mei Chen")
 
 
@@ -117,6 +117,10 @@ def test_pages_match_their_references(live_server, browser, run_tasks, frozen_no
             page = context.new_page()
             page.clock.set_fixed_time(NOW)
             for name, path in pages.items():
+                if language != "en":
+                    if name.startswith("admin"):
+                        continue
+                    path = f"/{language}{path}"
                 if name.startswith("admin"):
                     context.add_cookies(
                         [

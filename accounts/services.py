@@ -9,6 +9,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from comments.services import comment_delete, comment_unlike
 
@@ -202,16 +203,18 @@ def _ensure_may_restrict(*, user: User, moderator: User) -> None:
             or moderator.has_perm("comments.change_comment")
         )
     ):
-        raise RestrictionError("Only comment moderators can suspend or ban readers.")
+        raise RestrictionError(gettext("Only comment moderators can suspend or ban readers."))
     if user.is_staff or user.is_superuser:
-        raise RestrictionError(f"{user} is staff: change their account, not their posting.")
+        raise RestrictionError(
+            gettext("%(user)s is staff: change their account, not their posting.") % {"user": user}
+        )
 
 
 def user_suspend(*, user: User, until: datetime.datetime, moderator: User) -> User:
     """Stop this reader posting comments until `until` (comments.services.ensure_can_post)."""
     _ensure_may_restrict(user=user, moderator=moderator)
     if until <= timezone.now():
-        raise RestrictionError("A suspension must end in the future.")
+        raise RestrictionError(gettext("A suspension must end in the future."))
     user.posting_suspended_until = until
     _clean_fields(user, "posting_suspended_until")
     user.save(update_fields=["posting_suspended_until"])

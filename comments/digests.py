@@ -31,6 +31,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts.models import MailFrequency
 from newsite.tasks import enqueue_email
@@ -45,14 +46,14 @@ PERIODS = {
     MailFrequency.WEEKLY: dt.timedelta(days=7),
 }
 TITLES = {
-    MailFrequency.IMMEDIATELY: "New comments for you",
-    MailFrequency.DAILY: "Your daily digest",
-    MailFrequency.WEEKLY: "Your weekly digest",
+    MailFrequency.IMMEDIATELY: gettext_lazy("New comments for you"),
+    MailFrequency.DAILY: gettext_lazy("Your daily digest"),
+    MailFrequency.WEEKLY: gettext_lazy("Your weekly digest"),
 }
 KIND_LINKS = {
-    "reply": "Replies to your comments",
-    "staff_reply": "Replies from the newsroom",
-    KIND_FOLLOW: "New comments in discussions you follow",
+    "reply": gettext_lazy("Replies to your comments"),
+    "staff_reply": gettext_lazy("Replies from the newsroom"),
+    KIND_FOLLOW: gettext_lazy("New comments in discussions you follow"),
 }
 
 

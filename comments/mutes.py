@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext_lazy
 
 from . import ratelimit
 from .models import Mute
@@ -25,11 +26,11 @@ MUTES_PER_MINUTE = 20
 
 
 class CannotMute(CommentError):
-    message = "You cannot mute this commenter."
+    message = gettext_lazy("You cannot mute this commenter.")
 
 
 class MutingTooOften(CommentError):
-    message = "You are muting and unmuting too quickly. Please wait a minute."
+    message = gettext_lazy("You are muting and unmuting too quickly. Please wait a minute.")
 
 
 def _count_hit(user) -> None:

@@ -41,7 +41,7 @@ Status = Comment.Status
 class CommentError(Exception):
     """A rule refused the action; str(error) is a message for the reader."""
 
-    message = "This comment could not be saved."
+    message = gettext_lazy("This comment could not be saved.")
 
     def __init__(self, message: str | None = None) -> None:
         self.message = str(message or self.message)
@@ -55,7 +55,7 @@ class EmailNotVerified(CommentError):
 
 
 class PostingBanned(CommentError):
-    message = "Your account can no longer post comments."
+    message = gettext_lazy("Your account can no longer post comments.")
 
 
 class PostingSuspended(CommentError):
@@ -63,11 +63,13 @@ class PostingSuspended(CommentError):
 
 
 class CommentsClosed(CommentError):
-    message = "Comments are closed on this article."
+    message = gettext_lazy("Comments are closed on this article.")
 
 
 class RateLimited(CommentError):
-    message = "You are commenting too quickly. Please wait a few minutes and try again."
+    message = gettext_lazy(
+        "You are commenting too quickly. Please wait a few minutes and try again."
+    )
 
     def __init__(self, *, wait_seconds: int) -> None:
         self.wait_seconds = wait_seconds
@@ -78,11 +80,11 @@ class RateLimited(CommentError):
 
 
 class DuplicateComment(CommentError):
-    message = "You have already posted this comment."
+    message = gettext_lazy("You have already posted this comment.")
 
 
 class EmptyComment(CommentError):
-    message = "Please write something before posting."
+    message = gettext_lazy("Please write something before posting.")
 
 
 class CommentTooLong(CommentError):
@@ -118,35 +120,37 @@ class EditLocked(CommentError):
 
 
 class NotAuthor(CommentError):
-    message = "Only the author can change this comment."
+    message = gettext_lazy("Only the author can change this comment.")
 
 
 class InvalidParent(CommentError):
-    message = "The comment you are replying to is not available."
+    message = gettext_lazy("The comment you are replying to is not available.")
 
 
 class AlreadyReported(CommentError):
-    message = "You have already reported this comment. Thank you: a moderator will look at it."
+    message = gettext_lazy(
+        "You have already reported this comment. Thank you: a moderator will look at it."
+    )
 
 
 class CannotReportOwn(CommentError):
-    message = "You cannot report your own comment; you can edit or delete it instead."
+    message = gettext_lazy("You cannot report your own comment; you can edit or delete it instead.")
 
 
 class CannotLikeOwn(CommentError):
-    message = "You cannot like your own comment."
+    message = gettext_lazy("You cannot like your own comment.")
 
 
 class CommentNotAvailable(CommentError):
-    message = "This comment is not available."
+    message = gettext_lazy("This comment is not available.")
 
 
 class ReviewNotPossible(CommentError):
-    message = "A review can be requested once, for a held or hidden comment."
+    message = gettext_lazy("A review can be requested once, for a held or hidden comment.")
 
 
 class NotModerator(CommentError):
-    message = "Only moderators can do this."
+    message = gettext_lazy("Only moderators can do this.")
 
 
 REPORTED_REASON = "Hidden after several readers reported it; a moderator will review it."
@@ -217,7 +221,7 @@ def ensure_can_post(user, *, email_verified: bool | None = None) -> None:
     `email_verified`, when the caller already knows it, saves a query.
     """
     if user is None or not user.is_authenticated:
-        raise CommentError("Please log in to comment.")
+        raise CommentError(gettext("Please log in to comment."))
     if user.is_banned:
         raise PostingBanned()
     until = user.posting_suspended_until
@@ -675,7 +679,7 @@ def comment_set_pinned(*, comment: Comment, pinned: bool, moderator) -> Comment:
 
 def thread_follow(*, article: Article, user) -> ThreadSubscription:
     if user is None or not user.is_authenticated:
-        raise CommentError("Please log in to follow a discussion.")
+        raise CommentError(gettext("Please log in to follow a discussion."))
     subscription, _ = ThreadSubscription.objects.get_or_create(article=article, user=user)
     return subscription
 

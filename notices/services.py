@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy
 
 from comments import ratelimit
 from comments.models import Comment, ModerationAction
@@ -60,7 +61,7 @@ GUIDELINES_GROUND = "The community guidelines"
 class NoticeError(Exception):
     """A rule refused the action; str(error) is a message for the person who tried."""
 
-    message = "This could not be done."
+    message = gettext_lazy("This could not be done.")
 
     def __init__(self, message: str | None = None) -> None:
         self.message = message or self.message
@@ -68,23 +69,25 @@ class NoticeError(Exception):
 
 
 class NoticeRateLimited(NoticeError):
-    message = "Too many notices from you in the last hour. Please try again later."
+    message = gettext_lazy("Too many notices from you in the last hour. Please try again later.")
 
 
 class NotAllowed(NoticeError):
-    message = "You are not allowed to do this."
+    message = gettext_lazy("You are not allowed to do this.")
 
 
 class NoticeClosed(NoticeError):
-    message = "This notice has already been decided or set aside."
+    message = gettext_lazy("This notice has already been decided or set aside.")
 
 
 class AppealNotPossible(NoticeError):
-    message = "This decision has already been appealed."
+    message = gettext_lazy("This decision has already been appealed.")
 
 
 class SameModerator(NoticeError):
-    message = "You took the original decision, so another moderator must decide this appeal."
+    message = gettext_lazy(
+        "You took the original decision, so another moderator must decide this appeal."
+    )
 
 
 # The notice decision being applied, so the statement issued for the moderation log entry it
@@ -207,7 +210,9 @@ def notice_create(
         if existing is not None:
             return existing
     if not is_good_faith:
-        raise NoticeError("Please confirm that the notice is accurate and made in good faith.")
+        raise NoticeError(
+            gettext("Please confirm that the notice is accurate and made in good faith.")
+        )
     sender_email = _clean(sender_email)
     if ip_address and not ratelimit.hit(
         f"notice:ip:{ip_address}", limit=NOTICES_PER_IP, window=NOTICE_WINDOW
@@ -447,7 +452,7 @@ def appeal_decide(*, appeal: Appeal, moderator, outcome: str, note: str = "") ->
         if statement.decided_by_id is not None and statement.decided_by_id == moderator.pk:
             raise SameModerator()
         if outcome not in Appeal.Outcome.values:
-            raise NoticeError("Choose whether the decision stands or is reversed.")
+            raise NoticeError(gettext("Choose whether the decision stands or is reversed."))
         locked.outcome = outcome
         locked.decision_note = _clean(note)
         locked.decided_by = moderator

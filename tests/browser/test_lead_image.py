@@ -124,7 +124,7 @@ def test_lighthouse_scores_100_on_the_article_with_its_image(illustrated, live_s
     result = json.loads(Path(report).read_text())
     scores = {key: category["score"] for key, category in result["categories"].items()}
     failing = [
-        f"{audit['id']}: {audit['title']}"
+        f"{audit['id']}: {audit['title']} {audit.get('displayValue', '')}".strip()
         for audit in result["audits"].values()
         if audit["score"] is not None
         and audit["score"] < 1

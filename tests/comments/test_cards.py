@@ -26,7 +26,7 @@ def card_of(html: str, comment) -> str:
 
 def top_messages(html: str) -> str:
     """The page-wide messages under the header ("" when there are none)."""
-    start = html.find('<div class="wrap messages"')
+    start = html.find('<div class="wrap wrap--wide messages"')
     return "" if start == -1 else html[start : html.index("</div>", start)]
 
 
@@ -260,7 +260,7 @@ def test_delete_and_follow_confirmations_top_the_discussion(client, rules, artic
     html = client.post(
         reverse("comments:follow", args=[article.pk]), {"action": "follow"}, follow=True
     ).content.decode()
-    assert "You will get an e-mail about new comments here." in discussion_top(html)
+    assert "You will get an email about new comments here." in discussion_top(html)
     assert top_messages(html) == ""
 
 
@@ -273,8 +273,8 @@ def test_signed_in_on_the_way_to_the_discussion_is_said_there(client, rules, art
         follow=True,
     )
     html = response.content.decode()
-    assert "Successfully signed in as Lin." in discussion_top(html)
-    assert "signed in" not in top_messages(html)
+    assert "Logged in as Lin." in discussion_top(html)
+    assert "Logged in" not in top_messages(html)
 
 
 def test_other_messages_stay_at_the_top(client, rules, article, reader):
@@ -282,7 +282,7 @@ def test_other_messages_stay_at_the_top(client, rules, article, reader):
     response = client.post(
         reverse("account_login"), {"login": user.email, "password": PASSWORD}, follow=True
     )
-    assert "Successfully signed in as Kim." in top_messages(response.content.decode())
+    assert "Logged in as Kim." in top_messages(response.content.decode())
 
 
 def test_script_gets_the_card_with_its_confirmation(client, rules, article, reader):

@@ -198,10 +198,10 @@ def test_dates_are_written_the_way_each_language_writes_them(client):
     assert arabic_month != f"{month:%B}"
 
 
-def test_english_dates_keep_their_format():
+def test_english_dates_keep_their_format_and_name_the_zone():
     moment = timezone.make_aware(datetime.datetime(2026, 12, 5, 21, 36))
     with translation.override("en-gb"):
-        assert formats.date_format(moment, "DATETIME_FORMAT") == "5 December 2026, 21:36"
+        assert formats.date_format(moment, "DATETIME_FORMAT") == "5 December 2026, 21:36 UTC"
     with translation.override("ja"):
         assert formats.date_format(moment, "DATETIME_FORMAT") == "2026年12月5日21:36"
     with translation.override("ar"):

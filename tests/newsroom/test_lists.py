@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def heading_and_title(html: str) -> tuple[str, str]:
-    h1 = re.search(r"<h1>(.*?)</h1>", html, re.S)[1]
+    h1 = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)[1]
     title = re.search(r"<title>(.*?)</title>", html, re.S)[1]
     return " ".join(h1.split()), " ".join(title.split())
 

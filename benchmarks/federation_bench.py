@@ -204,8 +204,8 @@ def inbox_burst(site, args) -> None:
         f"({sum(states.values()) / worked:.0f}/s); states {dict(states)}"
     )
     print(
-        f"  made: {remote.count()} comments ({remote.filter(status='published').count()} shown,"
-        f" {remote.exclude(edited_at=None).count()} edited), "
+        f"  made: {remote.count()} comments ({remote.exclude(edited_at=None).count()} edited, "
+        f"{remote.exclude(deleted_at=None).count()} deleted), "
         f"{Counter(Reaction.objects.values_list('kind', flat=True))} reactions"
     )
     fake.close()

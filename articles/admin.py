@@ -90,7 +90,7 @@ class DiscussionSettingsForm(forms.Form):
     """What the "Change discussion settings" action sets on every selected article; each
     setting left at "keep" stays as it is on each."""
 
-    SWITCH = [(_KEEP, "Keep as it is"), (_ON, "On"), (_OFF, "Off")]
+    SWITCH = [(_KEEP, _("Keep as it is")), (_ON, _("On")), (_OFF, _("Off"))]
     is_premoderated = forms.ChoiceField(
         label=_("Pre-moderate every comment"), choices=SWITCH, required=False
     )
@@ -101,9 +101,9 @@ class DiscussionSettingsForm(forms.Form):
     close = forms.ChoiceField(
         label=_("Closing time"),
         choices=[
-            (_KEEP, "Keep as it is"),
-            (_ON, "Close at the time below"),
-            (_OFF, "No closing time"),
+            (_KEEP, _("Keep as it is")),
+            (_ON, _("Close at the time below")),
+            (_OFF, _("No closing time")),
         ],
         required=False,
     )
@@ -218,7 +218,9 @@ class SeedUploadForm(forms.Form):
         files = self.cleaned_data["files"]
         names = [f.name for f in files]
         if duplicates := sorted({n for n in names if names.count(n) > 1}):
-            raise forms.ValidationError(f"Each file once, please: {', '.join(duplicates)}")
+            raise forms.ValidationError(
+                gettext("Each file once, please: %(files)s") % {"files": ", ".join(duplicates)}
+            )
         return files
 
 
@@ -587,7 +589,8 @@ class ArticleAdmin(VersionAdmin):
                     status=Article.Status.DRAFT,
                 )
                 level = messages.WARNING if report.errors else messages.SUCCESS
-                self.message_user(request, f"Seed import: {report.summary}.", level)
+                summary = gettext("Seed import: %(summary)s.") % {"summary": report.summary}
+                self.message_user(request, summary, level)
         else:
             form = SeedUploadForm()
         context = {

@@ -5,6 +5,7 @@ from allauth.account.signals import email_confirmed
 from django.contrib import messages
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from .models import ImportedIdentity
 
@@ -20,6 +21,9 @@ def offer_claim(request, email_address, **kwargs) -> None:
     ):
         messages.info(
             request,
-            "Comments you wrote before this site moved here were imported under this address. "
-            f"You can claim them: {request.build_absolute_uri(reverse('portability:claim'))}",
+            gettext(
+                "Comments you wrote before this site moved here were imported under this "
+                "address. You can claim them: %(url)s"
+            )
+            % {"url": request.build_absolute_uri(reverse("portability:claim"))},
         )

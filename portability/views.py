@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.views import View
 
 from comments import ratelimit
@@ -31,14 +32,18 @@ class ClaimView(LoginRequiredMixin, View):
     def post(self, request: HttpRequest) -> HttpResponse:
         identities = self.identities(request)
         if not ratelimit.hit(f"claim:{request.user.pk}", limit=CLAIMS_PER_MINUTE, window=60):
-            error = "You are claiming too often. Please wait a minute."
+            error = gettext("You are claiming too often. Please wait a minute.")
             return render(
                 request, self.template_name, {"identities": identities, "error": error}, status=429
             )
         chosen = identities.filter(pk__in=request.POST.getlist("identity"))
         if not chosen:
-            error = "Choose the comments you want to claim."
+            error = gettext("Choose the comments you want to claim.")
             return render(request, self.template_name, {"identities": identities, "error": error})
         moved = sum(identity_claim(identity=identity, user=request.user) for identity in chosen)
-        messages.success(request, f"{moved} comment{'s' if moved != 1 else ''} are now yours.")
+        messages.success(
+            request,
+            ngettext("%(count)d comment is now yours.", "%(count)d comments are now yours.", moved)
+            % {"count": moved},
+        )
         return HttpResponseRedirect(reverse("accounts:profile"))

@@ -1,25 +1,17 @@
-"""The lead image in a real browser: no layout shift, the right rendition fetched, and
-Lighthouse's four categories at 100 on the article with its image (mobile)."""
+"""The lead image in a real browser: no layout shift and the right rendition fetched.
+Lighthouse runs on it through the production stack (tests/scale/test_lighthouse.py)."""
 
-import json
-import os
-import shutil
-import subprocess
 import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from articles.models import Article
-from tests.conftest import CHROMIUM_FLAGS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SEED = "001_harbour-at-dusk.md"
-LIGHTHOUSE = settings.BASE_DIR / "node_modules" / ".bin" / "lighthouse"
 # Sums every layout shift the page makes, from before its first paint (buffered entries).
 LAYOUT_SHIFTS = """
 window.__layoutShift = 0;
@@ -95,44 +87,3 @@ def test_the_browser_fetches_one_avif_of_the_width_it_needs(
     context.close()
     rendition = "/media/" + illustrated.lead_image_renditions["avif"][expected]
     assert [url.removeprefix(live_server.url) for url, _ in images] == [rendition]
-
-
-def test_lighthouse_scores_100_on_the_article_with_its_image(illustrated, live_server, tmp_path):
-    """One mobile run (Lighthouse's default), all four categories."""
-    if not LIGHTHOUSE.exists():
-        pytest.fail("npm ci first: Lighthouse is an npm dev dependency")
-    chromium = shutil.which("chromium")
-    report = tmp_path / "lighthouse.json"
-    flags = " ".join(["--headless=new", *CHROMIUM_FLAGS]).replace(
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-        '--host-resolver-rules="MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"',
-    )
-    subprocess.run(
-        [
-            str(LIGHTHOUSE),
-            live_server.url + illustrated.get_absolute_url(),
-            "--only-categories=performance,accessibility,best-practices,seo",
-            "--output=json",
-            f"--output-path={report}",
-            f"--chrome-flags={flags}",
-            "--quiet",
-        ],
-        check=True,
-        timeout=180,
-        env={**os.environ, "CHROME_PATH": chromium},
-    )
-    result = json.loads(Path(report).read_text())
-    scores = {key: category["score"] for key, category in result["categories"].items()}
-    failing = [
-        f"{audit['id']}: {audit['title']} {audit.get('displayValue', '')}".strip()
-        for audit in result["audits"].values()
-        if audit["score"] is not None
-        and audit["score"] < 1
-        and audit["scoreDisplayMode"] in ("binary", "numeric")
-    ]
-    assert scores == {
-        "performance": 1,
-        "accessibility": 1,
-        "best-practices": 1,
-        "seo": 1,
-    }, failing

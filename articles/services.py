@@ -316,6 +316,19 @@ def _import_one(
 # --- Publishing workflow (the newsroom admin's actions call these) ----------------------------
 
 
+def article_due(article_id: int, published_at: str) -> Article | None:
+    """The article, if it is still published for the moment a scheduled task was queued for
+    (an editor may have moved or withdrawn it since; a new time queued its own task)."""
+    article = Article.objects.filter(pk=article_id).first()
+    if (
+        article is None
+        or not article.is_published
+        or article.published_at != datetime.datetime.fromisoformat(published_at)
+    ):
+        return None
+    return article
+
+
 def article_publish(*, article: Article, at: datetime.datetime | None = None) -> Article:
     """Publish now, or at `at`; an article already scheduled for later keeps its time.
 

@@ -3,8 +3,6 @@ server holds up no other; a failed attempt queues the next one itself."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.utils import timezone
 
 # Django 6: `from django.tasks import task`, the same API.
@@ -57,13 +55,7 @@ def article_gone(article_id: int, slug: str) -> None:
 @task()
 def publish_scheduled(article_id: int, published_at: str) -> None:
     """A scheduled article's moment has come: send Create if it is still due for then."""
-    from articles.models import Article
+    from articles.services import article_due
 
-    article = Article.objects.filter(pk=article_id).first()
-    if (
-        article is None
-        or not article.is_published
-        or article.published_at != datetime.fromisoformat(published_at)
-    ):
-        return
-    article_changed.call(article_id, "Create")
+    if article_due(article_id, published_at):
+        article_changed.call(article_id, "Create")

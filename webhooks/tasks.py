@@ -3,8 +3,6 @@ holds up no other endpoint's deliveries; a failed attempt queues the next one it
 
 from __future__ import annotations
 
-from datetime import datetime
-
 # Django 6: `from django.tasks import task`, the same API.
 from django_tasks import task
 
@@ -29,20 +27,12 @@ def deliver(delivery_id: int) -> None:
 
 @task()
 def publish_scheduled(article_id: int, published_at: str) -> None:
-    """A scheduled article's moment has come: send article.published if it is still
-    published for that moment (an editor may have moved or withdrawn it since; a new time
-    queued its own task)."""
-    from articles.models import Article
+    """A scheduled article's moment has come: send article.published if it is still due."""
+    from articles.services import article_due
 
     from . import payloads
     from .models import Event
     from .services import event_send
 
-    article = Article.objects.filter(pk=article_id).first()
-    if (
-        article is None
-        or not article.is_published
-        or article.published_at != datetime.fromisoformat(published_at)
-    ):
-        return
-    event_send(event=Event.ARTICLE_PUBLISHED, data=payloads.article_snapshot(article))
+    if article := article_due(article_id, published_at):
+        event_send(event=Event.ARTICLE_PUBLISHED, data=payloads.article_snapshot(article))

@@ -44,20 +44,26 @@ def test_lighthouse_scores_100_on_the_article_with_its_lead_image(front, tmp_pat
         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
         '--host-resolver-rules="MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"',
     )
-    subprocess.run(
-        [
-            str(LIGHTHOUSE),
-            front.url + ILLUSTRATED,
-            "--only-categories=performance,accessibility,best-practices,seo",
-            "--output=json",
-            f"--output-path={report}",
-            f"--chrome-flags={flags}",
-            "--quiet",
-        ],
-        check=True,
-        timeout=180,
-        env={**os.environ, "CHROME_PATH": shutil.which("chromium")},
-    )
+    command = [
+        str(LIGHTHOUSE),
+        front.url + ILLUSTRATED,
+        "--only-categories=performance,accessibility,best-practices,seo",
+        "--output=json",
+        f"--output-path={report}",
+        f"--chrome-flags={flags}",
+        "--quiet",
+    ]
+    environment = {**os.environ, "CHROME_PATH": shutil.which("chromium")}
+    # Lighthouse sometimes fails to record the page load's trace under load ("NO_NAVSTART",
+    # "Please run Lighthouse again"): such a run measured nothing, so it is run once more.
+    # A run that measured is never repeated.
+    for attempt in range(2):
+        run = subprocess.run(
+            command, capture_output=True, text=True, timeout=180, env=environment, check=False
+        )
+        if run.returncode == 0 or "run Lighthouse again" not in run.stderr or attempt:
+            break
+    assert run.returncode == 0, run.stderr[-2000:]
     result = json.loads(Path(report).read_text())
     assert result["finalDisplayedUrl"].endswith(ILLUSTRATED)
     images = [

@@ -33,15 +33,18 @@ def illustrated(live_server, run_tasks) -> Article:
     return article
 
 
-def slow_images(page: Page) -> None:
-    """Images arrive well after the text is painted (as on a slow phone connection): without
-    width and height the text below them would jump. Chromium paints while the handler waits."""
+def slow_images_and_fonts(page: Page) -> None:
+    """Images and web fonts arrive well after the text is painted in the fallback fonts (as on a
+    slow phone connection): without width and height the text below the image would jump, and
+    whatever sits after a line that changes width when the fonts swap would move. Chromium
+    paints while the handler waits."""
 
     def late(route):
         time.sleep(1)  # the browser goes on rendering meanwhile; only this reply waits
         route.continue_()
 
     page.route("**/media/**", late)
+    page.route("**/*.woff2", late)
 
 
 @pytest.mark.parametrize(("width", "height"), [(390, 844), (1280, 900)], ids=["phone", "desktop"])
@@ -50,11 +53,12 @@ def test_no_layout_shift_while_the_image_and_fonts_load(
 ):
     page.set_viewport_size({"width": width, "height": height})
     page.add_init_script(LAYOUT_SHIFTS)
-    slow_images(page)
+    slow_images_and_fonts(page)
     page.goto(live_server.url + illustrated.get_absolute_url(), wait_until="load")
     image = page.locator(".lead-image img")
     expect(image).to_be_visible()
     page.wait_for_function("document.fonts.status === 'loaded'")
+    assert page.evaluate("[...document.fonts].filter(f => f.status === 'loaded').length") >= 2
     assert page.evaluate("document.querySelector('.lead-image img').complete")
     assert page.evaluate("document.querySelector('.lead-image img').naturalWidth") > 0
     # Shifts are reported on the next frame: wait two.

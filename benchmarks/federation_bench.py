@@ -19,19 +19,19 @@ SQLite by default; DATABASE_URL (and REDIS_URL) for PostgreSQL (and Redis).
 """
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
-import threading
 import time
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import requests
 
 from .harness import in_process_settings, running_site
+from .loopback import QuietHandler, loopback_server
 
 SITE_URL = "http://news.bench.example"
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
@@ -46,7 +46,7 @@ class FakeServer:
         self.bad_signatures = 0
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 body = server.documents.get(self.path)
                 self.send_response(200 if body else 404)
@@ -64,17 +64,11 @@ class FakeServer:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-            def log_message(self, *args) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer((address, 0), Handler)
-        self.httpd.daemon_threads = True
-        self.base = f"http://{address}:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.running = contextlib.ExitStack()
+        self.base = self.running.enter_context(loopback_server(Handler, address))
 
     def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.running.close()
 
 
 def actor_document(base: str, name: str, public_pem: str) -> dict:

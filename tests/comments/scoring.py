@@ -9,7 +9,8 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from benchmarks.loopback import QuietHandler, loopback_server
 
 
 @dataclass
@@ -27,7 +28,7 @@ def scoring_service(**behaviour) -> Iterator[ScoringService]:
     service = ScoringService(url="", **behaviour)
     stop_sleeping = threading.Event()
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_POST(self):
             body = self.rfile.read(int(self.headers["Content-Length"]))
             service.received.append((dict(self.headers), body))
@@ -43,21 +44,12 @@ def scoring_service(**behaviour) -> Iterator[ScoringService]:
             except OSError:
                 pass  # the client gave up waiting: that is the point of the slow service
 
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    service.url = f"http://127.0.0.1:{server.server_port}/score"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield service
-    finally:
-        stop_sleeping.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with loopback_server(Handler) as base:
+        service.url = base + "/score"
+        try:
+            yield service
+        finally:
+            stop_sleeping.set()  # before the server waits for its threads
 
 
 def elapsed(function, *args, **kwargs) -> tuple[object, float]:

@@ -4,14 +4,13 @@ the site actor's public key."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from benchmarks.loopback import QuietHandler, loopback_server
 from federation.models import RemoteActor
 from federation.signatures import SignatureError, verify_request
 
@@ -62,7 +61,7 @@ class Remote:
 
 
 def _handler(remote: Remote):
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def _answer(self) -> None:
             length = int(self.headers.get("Content-Length", 0))
             body = self.rfile.read(length) if length else b""
@@ -88,23 +87,12 @@ def _handler(remote: Remote):
 
         do_GET = do_POST = _answer
 
-        def log_message(self, *args) -> None:
-            pass
-
     return Handler
 
 
 def serve(remote: Remote) -> Iterator[Remote]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(remote))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    remote.base = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with loopback_server(_handler(remote)) as remote.base:
         yield remote
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture

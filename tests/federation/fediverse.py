@@ -4,13 +4,13 @@ sign_request, test key pairs). Its fixtures are imported by conftest.py."""
 
 from __future__ import annotations
 
+import contextlib
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from benchmarks.loopback import QuietHandler, loopback_server
 from federation import vocab
 from federation.models import RemoteActor, RemoteAuthor, RemoteComment, new_key_pair
 from federation.signatures import sign_request
@@ -28,7 +28,7 @@ class FakeServer:
         self.hits: dict[str, int] = {}
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 path = self.path.partition("?")[0]
                 server.hits[path] = server.hits.get(path, 0) + 1
@@ -40,13 +40,8 @@ class FakeServer:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def log_message(self, *args) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
-        self.thread.start()
+        self.running = contextlib.ExitStack()
+        self.origin = self.running.enter_context(loopback_server(Handler))
         self.documents["/.well-known/nodeinfo"] = {
             "links": [
                 {
@@ -77,8 +72,7 @@ class FakeServer:
         return RemoteIdentity(self, name, actor_id, key)
 
     def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.running.close()
 
 
 class RemoteIdentity:

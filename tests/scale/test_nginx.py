@@ -12,21 +12,19 @@ its ETag. Waiting out the real 60 s would more than double this file's time.
 """
 
 import contextlib
-import http.server
 import os
 import re
 import subprocess
-import threading
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
 from playwright.sync_api import Browser, expect
 
-from benchmarks.harness import free_port, running_site
+from benchmarks.harness import running_site
+from benchmarks.loopback import QuietHandler, loopback_server
 from benchmarks.nginx import CONF, STATIC_ROOT, nginx_binary, nginx_in_front
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -315,7 +313,7 @@ def test_the_shipped_file_passes_nginx_t_in_debians_own_nginx_conf(tmp_path):
 # A stand-in app server: nginx's side of the contract, in seconds instead of minutes.
 
 
-class StandIn(http.server.BaseHTTPRequestHandler):
+class StandIn(QuietHandler):
     """Answers like the app: public pages with an ETag and a short s-maxage, a 304 to a
     matching If-None-Match; /private like a signed-in page; /cookie setting a cookie."""
 
@@ -346,21 +344,10 @@ class StandIn(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, *args) -> None:
-        pass
 
-
-@contextlib.contextmanager
-def stand_in() -> Iterator[str]:
+def stand_in() -> contextlib.AbstractContextManager[str]:
     StandIn.version, StandIn.seen = 1, []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), StandIn)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return loopback_server(StandIn)
 
 
 def poll(url: str, until, seconds: float) -> tuple[requests.Response, float]:

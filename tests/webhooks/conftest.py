@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import re
 import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from unittest import mock
 
 import pytest
 from django.conf import settings
 
+from benchmarks.loopback import QuietHandler, loopback_server
 from webhooks.models import SUBSCRIBABLE
 from webhooks.services import endpoint_create
 
@@ -66,7 +65,7 @@ class Receiver:
 
 
 def _handler(receiver: Receiver):
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             header = self.headers.get("X-Newsite-Signature", "")
@@ -79,23 +78,13 @@ def _handler(receiver: Receiver):
             self.end_headers()
             self.wfile.write(b"ok")
 
-        def log_message(self, *args) -> None:
-            pass
-
     return Handler
 
 
 def serve(receiver: Receiver) -> Iterator[Receiver]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(receiver))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    receiver.url = f"http://127.0.0.1:{server.server_address[1]}/hooks/newsite"
-    try:
+    with loopback_server(_handler(receiver)) as base:
+        receiver.url = base + "/hooks/newsite"
         yield receiver
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture

@@ -7,8 +7,21 @@ cache) still starts a fresh count in the next window.
 import math
 import time
 
+from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest
 from django.utils.translation import ngettext
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The sender's address, trusting only as many proxies as allauth is told to."""
+    proxies = getattr(settings, "ALLAUTH_TRUSTED_PROXY_COUNT", 0)
+    if proxies:
+        forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def now() -> float:

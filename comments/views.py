@@ -10,7 +10,6 @@ import hashlib
 import logging
 import re
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages.storage.base import Message
@@ -59,17 +58,6 @@ LIKES_PER_MINUTE = 60
 def wants_fragment(request: HttpRequest) -> bool:
     """comments.js sets this header; it gets an HTML fragment instead of a redirect."""
     return request.headers.get("X-Requested-With") == "XMLHttpRequest"
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The reader's address, trusting only as many proxies as allauth is told to."""
-    proxies = getattr(settings, "ALLAUTH_TRUSTED_PROXY_COUNT", 0)
-    if proxies:
-        forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",")]
-        forwarded = [part for part in forwarded if part]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def tell_beside(
@@ -167,7 +155,9 @@ def comment_draft(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(public_articles(), pk=article_id)
     if request.user.is_authenticated:
         return redirect(f"{article.get_absolute_url()}#comments")
-    if wait := ratelimit.wait(f"draft:{client_ip(request)}", limit=DRAFTS_PER_MINUTE, window=60):
+    if wait := ratelimit.wait(
+        f"draft:{ratelimit.client_ip(request)}", limit=DRAFTS_PER_MINUTE, window=60
+    ):
         return render(request, "429.html", {"try_again": ratelimit.try_again_in(wait)}, status=429)
     return keep_draft_and_log_in(request, article)
 
@@ -206,7 +196,7 @@ def comment_create(request: HttpRequest, article_id: int) -> HttpResponse:
                 author=request.user,
                 body=form.cleaned_data["body"],
                 parent=parent,
-                ip_address=client_ip(request),
+                ip_address=ratelimit.client_ip(request),
                 client_token=form.cleaned_data["client_token"],
             )
         except services.CommentError as error:

@@ -1,11 +1,13 @@
 """The inbox (shared and the actor's own): other servers POST activities here.
 
-Checks run cheapest first, so a flood costs little: size (413), JSON (400), the sending
-domain's rate (429), blocks (403), then the HTTP Signature (401): the signer's key comes from
+Checks run cheapest first, so a flood costs little: the sending address's rate (429), size
+(413), JSON (400), blocks (403), then the HTTP Signature (401): the signer's key comes from
 their actor document, cached, and fetched again once when it fails (they may have rotated
 it); the Date must be within FEDERATION_SIGNATURE_MAX_SKEW, the Digest must match the body, a
-signature is accepted once, and the signer must be the activity's actor. The activity is then
-stored and the worker processes it (federation/inbound.py); the answer is 202.
+signature is accepted once, and the signer must be the activity's actor. Only then does the
+activity count against its domain's rate (429): a request that merely names a server cannot
+spend that server's allowance. The activity is then stored and the worker processes it
+(federation/inbound.py); the answer is 202.
 
 Blocked actors and domains get 403 rather than a silent 202: an honest server then stops
 retrying, and a blocked one learns nothing it could not guess.
@@ -38,6 +40,12 @@ logger = logging.getLogger(__name__)
 
 def _refuse(status: int, reason: str) -> HttpResponse:
     return JsonResponse({"error": reason}, status=status)
+
+
+def _too_many(wait: int, reason: str) -> HttpResponse:
+    response = _refuse(429, reason)
+    response["Retry-After"] = str(wait)
+    return response
 
 
 def read_body(request: HttpRequest, limit: int) -> bytes | None:
@@ -84,6 +92,12 @@ def first_use_of(signature: str) -> bool:
 @csrf_exempt  # server-to-server: authenticated by its HTTP Signature, never by a cookie
 @require_POST
 def inbox(request: HttpRequest) -> HttpResponse:
+    if wait := ratelimit.wait(
+        f"federation:inbox:address:{ratelimit.client_ip(request)}",
+        limit=settings.FEDERATION_INBOX_ADDRESS_RATE_LIMIT,
+        window=settings.FEDERATION_INBOX_RATE_WINDOW,
+    ):
+        return _too_many(wait, "Too many requests from this address; try again later.")
     body = read_body(request, settings.FEDERATION_INBOX_MAX_BYTES)
     if body is None:
         return _refuse(413, "The activity is too large.")
@@ -96,12 +110,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
     domain = remote.domain_of(activity.actor)
     if not domain:
         return _refuse(400, "The actor is not a URL.")
-    if not ratelimit.hit(
-        f"federation:inbox:{domain}",
-        limit=settings.FEDERATION_INBOX_RATE_LIMIT,
-        window=settings.FEDERATION_INBOX_RATE_WINDOW,
-    ):
-        return _refuse(429, "Too many activities from this server; try again later.")
     if is_blocked(activity.actor, domain):
         return _refuse(403, "This actor or server is blocked here.")
     header = request.headers.get("Signature") or request.headers.get("Authorization") or ""
@@ -127,6 +135,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
         return _refuse(401, "The signer's key could not be fetched.")
     if signer.actor_id != activity.actor:
         return _refuse(401, "The signer is not the activity's actor.")
+    if wait := ratelimit.wait(
+        f"federation:inbox:{domain}",
+        limit=settings.FEDERATION_INBOX_RATE_LIMIT,
+        window=settings.FEDERATION_INBOX_RATE_WINDOW,
+    ):
+        return _too_many(wait, "Too many activities from this server; try again later.")
     if not first_use_of(header):
         return _refuse(401, "This signature was already used.")
     return accept(activity, domain=domain)

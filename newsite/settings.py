@@ -428,9 +428,13 @@ FEDERATION_MAX_RESPONSE_BYTES = int(
     os.environ.get("DJANGO_FEDERATION_MAX_RESPONSE_BYTES", "1000000")
 )
 # The inbox (federation/inbox.py): the largest activity read (413 above it), how far a signed
-# request's Date may be from our clock (a replayed signature is refused for as long), and how
-# many activities one remote domain may post per window (429 above it).
+# request's Date may be from our clock (a replayed signature is refused for as long).
 FEDERATION_INBOX_MAX_BYTES = int(os.environ.get("DJANGO_FEDERATION_INBOX_MAX_BYTES", "262144"))
 FEDERATION_SIGNATURE_MAX_SKEW = int(os.environ.get("DJANGO_FEDERATION_SIGNATURE_MAX_SKEW", "3600"))
+# Verified activities per window from one domain, and requests of any kind from one address
+# (counted before the signature is checked, so it must allow a big server's delivery hosts).
 FEDERATION_INBOX_RATE_LIMIT = int(os.environ.get("DJANGO_FEDERATION_INBOX_RATE_LIMIT", "600"))
+FEDERATION_INBOX_ADDRESS_RATE_LIMIT = int(
+    os.environ.get("DJANGO_FEDERATION_INBOX_ADDRESS_RATE_LIMIT", "1200")
+)
 FEDERATION_INBOX_RATE_WINDOW = int(os.environ.get("DJANGO_FEDERATION_INBOX_RATE_WINDOW", "60"))

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
 from comments.models import Comment
+from comments.ratelimit import client_ip
 from comments.record import MONTHS_SHOWN, median_wait_text, monthly_record
-from comments.views import client_ip
 from newsite import pagecache
 
 from . import services

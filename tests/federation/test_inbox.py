@@ -65,7 +65,8 @@ def test_malformed_bodies_get_400(client, alice, body):
     assert alice.post(client, None, body=body).status_code == 400
 
 
-def test_naughty_strings_never_get_a_5xx(client, alice, story):
+def test_naughty_strings_never_get_a_5xx(client, alice, story, settings):
+    settings.FEDERATION_INBOX_ADDRESS_RATE_LIMIT = 0  # off: one address sends them all
     lines = [line for line in NAUGHTY.read_text(encoding="utf-8").splitlines() if line]
     for line in lines:  # as the body, and in every field the inbox reads (unsigned: 4xx)
         fields = {"id": line, "type": line, "actor": line, "object": line}
@@ -194,10 +195,46 @@ def test_a_lying_content_length_is_not_trusted(alice, story, settings, rf):
     assert read_body(request, 10) is None
 
 
-def test_a_busy_domain_gets_429(client, alice, story, settings):
+def test_a_busy_domain_gets_429_with_retry_after(client, alice, story, settings):
     settings.FEDERATION_INBOX_RATE_LIMIT = 2
-    codes = [alice.post(client, reply(alice, story, f"/{n}")).status_code for n in range(3)]
-    assert codes == [202, 202, 429]
+    responses = [alice.post(client, reply(alice, story, f"/{n}")) for n in range(3)]
+    assert [r.status_code for r in responses] == [202, 202, 429]
+    assert 1 <= int(responses[2]["Retry-After"]) <= settings.FEDERATION_INBOX_RATE_WINDOW
+    assert InboxActivity.objects.count() == 2
+
+
+def test_requests_that_only_name_a_server_do_not_spend_its_allowance(
+    client, alice, story, settings
+):
+    """Unsigned or forged activities claiming alice's server, from another address, are refused
+    with 401 and leave her server's own signed activities untouched."""
+    settings.FEDERATION_INBOX_RATE_LIMIT = 2
+    forged = json.dumps(reply(alice, story, "/forged"))
+    for _ in range(5):
+        response = client.post(
+            "/federation/inbox",
+            data=forged,
+            content_type="application/activity+json",
+            REMOTE_ADDR="203.0.113.9",
+        )
+        assert response.status_code == 401
+    codes = [alice.post(client, reply(alice, story, f"/{n}")).status_code for n in range(2)]
+    assert codes == [202, 202]
+
+
+def test_one_address_sending_too_much_gets_429_before_the_body_is_read(
+    client, alice, story, settings
+):
+    settings.FEDERATION_INBOX_ADDRESS_RATE_LIMIT = 2
+    codes = [
+        client.post("/federation/inbox", data=b"not json", content_type="text/plain").status_code
+        for _ in range(3)
+    ]
+    assert codes == [400, 400, 429]
+    other = client.post(
+        "/federation/inbox", data=b"not json", content_type="text/plain", REMOTE_ADDR="192.0.2.7"
+    )
+    assert other.status_code == 400  # another address has its own count
 
 
 def test_a_server_cannot_speak_for_another_servers_actor(client, fediverse, alice, story):

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -78,7 +78,8 @@ def _is_stale(entry: DigestEntry, muted: set[int]) -> bool:
     )
 
 
-def _message(*, user, frequency: str, entries: list[DigestEntry]) -> EmailMessage:
+def _message(*, user, frequency: str, entries: list[DigestEntry]) -> EmailMultiAlternatives:
+    """Plain text plus an HTML part with each comment's Markdown rendered, as notifications."""
     groups: dict[int, ArticleGroup] = {}
     for entry in sorted(entries, key=lambda e: (e.comment.created_at, e.comment_id)):
         article = entry.comment.article
@@ -102,16 +103,20 @@ def _message(*, user, frequency: str, entries: list[DigestEntry]) -> EmailMessag
         "settings_url": settings.SITE_URL + reverse("accounts:profile"),
         "site_name": settings.SITE_NAME,
     }
-    subject = render_to_string("comments/email/digest_subject.txt", context)
-    return EmailMessage(
-        subject=" ".join(subject.split()),
+    subject = " ".join(render_to_string("comments/email/digest_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
         body=render_to_string("comments/email/digest.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
         to=[user.email],
         headers={
             "List-Unsubscribe": f"<{link}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
+    html = render_to_string("comments/email/digest.html", {**context, "subject": subject})
+    message.attach_alternative(html, "text/html")
+    return message
 
 
 def digest_send_for(*, user_id: int, now: dt.datetime, dry_run: bool = False) -> DigestReport:

@@ -6,10 +6,12 @@ themselves are dated by patching django.utils.timezone.now (freezegun is not ins
 """
 
 import datetime as dt
+import re
 from unittest import mock
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client
@@ -99,9 +101,42 @@ def test_five_replies_in_a_day_make_one_email(rules, article, reader, run_tasks)
     assert body.index("Answer number 0") < body.index("Answer number 1")
     assert "Replier 0, reply to you" in body
     assert DigestEntry.objects.count() == 0
+    # The HTML part: the same groups, with links, from the configured sender.
+    assert message.from_email == settings.DEFAULT_FROM_EMAIL
+    [(html, kind)] = message.alternatives
+    assert kind == "text/html"
+    assert html.index(f">{article.title}</a></h2>") < html.index(">Harbour fees rise</a></h2>")
+    assert html.count("Read and reply</a>") == 5
+    assert "/unsubscribe/" in html
     # Running again (cron every hour) sends nothing more.
     send_due(run_tasks, MONDAY_9AM + dt.timedelta(days=1, hours=1))
     assert len(mail.outbox) == 1
+
+
+def test_digest_html_renders_markdown_sanitised_and_escapes_names(
+    rules, article, reader, run_tasks
+):
+    set_mail(reader, reply_mail=MailFrequency.DAILY)
+    parent = services.comment_create(article=article, author=reader, body="My point")
+    replier = UserFactory(display_name="<b>Grace</b>")
+    reply_at(
+        MONDAY_9AM,
+        article=article,
+        author=replier,
+        parent=parent,
+        body="I **strongly** agree, see [the report](https://example.com/r).\n\n<script>x</script>",
+    )
+    run_tasks()
+    send_due(run_tasks, MONDAY_9AM + dt.timedelta(days=1, minutes=5))
+    [message] = mail.outbox
+    assert "I **strongly** agree" in message.body  # the plain part keeps the reader's words
+    [(html, _kind)] = message.alternatives
+    assert "<strong>strongly</strong>" in html
+    assert 'href="https://example.com/r"' in html
+    assert "<script" not in html
+    assert "&lt;b&gt;Grace&lt;/b&gt;" in html
+    assert html.lstrip().lower().startswith("<!doctype html>")
+    assert not re.search(r"<style|style=|<img", html)  # simple HTML: nothing that tracks opens
 
 
 def test_weekly_digest_waits_a_week_and_gathers_every_kind(

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from comments.discussion import discussion_variant
+from comments.templatetags.comment_cards import card_time_bucket
 from federation.negotiation import representation
 from newsite.pagecache import LISTS, anonymous_page_cache, discussion
 
@@ -16,7 +17,12 @@ def article_variant(request) -> str:
     return f"{representation(request)}&{discussion_variant(request)}"
 
 
-article_page = anonymous_page_cache(lambda *, slug: [discussion(slug)], variant=article_variant)
+# The thread says how long ago each comment was posted: its pages follow the cards' clock.
+article_page = anonymous_page_cache(
+    lambda *, slug: [discussion(slug)],
+    variant=article_variant,
+    clock=lambda: str(card_time_bucket()),
+)
 
 app_name = "articles"
 

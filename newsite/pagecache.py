@@ -186,6 +186,7 @@ def anonymous_page_cache(
     depends_on: Callable[..., Iterable[str]],
     *,
     variant: Callable[[HttpRequest], str] = page_number_variant,
+    clock: Callable[[], str] | None = None,
 ) -> Callable:
     """Let PageCacheMiddleware keep this view's pages for readers without a session.
 
@@ -193,6 +194,9 @@ def anonymous_page_cache(
     `variant(request)` is what of the query string the page shows, normalised: a page is kept
     once per variant, so other parameters (the utm_ and fbclid tags that shared links gather)
     neither miss the cache nor fill it.
+    `clock()`, for a page that says how long ago things happened ("2 h ago"), names the
+    current stretch of time: the kept page is rendered again when it changes, so readers
+    without JavaScript never see "5 min ago" on a day-old comment.
     """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -205,6 +209,7 @@ def anonymous_page_cache(
 
         wrapped.page_cache_depends_on = depends_on
         wrapped.page_cache_variant = variant
+        wrapped.page_cache_clock = clock
         return wrapped
 
     return decorator
@@ -222,9 +227,9 @@ def is_shareable(response: HttpResponse) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
-def _cacheable_page(path: str) -> tuple[tuple[str, ...], Callable[[HttpRequest], str]] | None:
-    """The versions a cacheable page at `path` depends on, and its variant; None for any other
-    path. Remembered per path: resolving the URL cost a fifth of a hit's time."""
+def _cacheable_page(path: str) -> tuple[tuple[str, ...], Callable, Callable | None] | None:
+    """The versions a cacheable page at `path` depends on, its variant and its clock; None for
+    any other path. Remembered per path: resolving the URL cost a fifth of a hit's time."""
     try:
         match = resolve(path)
     except Resolver404:
@@ -232,7 +237,11 @@ def _cacheable_page(path: str) -> tuple[tuple[str, ...], Callable[[HttpRequest],
     depends_on = getattr(match.func, "page_cache_depends_on", None)
     if depends_on is None:
         return None
-    return (SITE, *depends_on(**match.kwargs)), match.func.page_cache_variant
+    return (
+        (SITE, *depends_on(**match.kwargs)),
+        match.func.page_cache_variant,
+        match.func.page_cache_clock,
+    )
 
 
 class PageCacheMiddleware:
@@ -248,13 +257,15 @@ class PageCacheMiddleware:
             page = _cacheable_page(request.path_info)
         if page is None:
             return self.get_response(request)
-        names, variant = page
+        names, variant, clock = page
 
         digest = hashlib.sha256(f"{request.path}?{variant(request)}".encode()).hexdigest()
         key = f"page:{digest}"
         try:
             request.content_versions = current_versions(names)
             current = [request.content_versions[name] for name in names]
+            if clock:
+                current.append(clock())
             # This process's copy, named by the versions it shows, saves fetching and decoding
             # the page from the shared cache (a base64 pickle on the database cache); the shared
             # copy serves the other processes.

@@ -43,7 +43,8 @@ CARD_TIME_BUCKET_SECONDS = 600
 
 @register.simple_tag
 def card_time_bucket() -> int:
-    """Part of a card's cache key, so that its relative time is renewed every few minutes."""
+    """Part of a card's cache key (and the clock of the pages that show cards), so that its
+    relative time is renewed every few minutes."""
     return int(time.time() // CARD_TIME_BUCKET_SECONDS)
 
 

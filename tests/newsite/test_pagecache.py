@@ -1,5 +1,7 @@
 import datetime as dt
+import time
 import types
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
@@ -8,7 +10,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from newsite import pagecache
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory, UserFactory, relaxed_moderation
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +164,30 @@ def test_a_page_that_sets_a_cookie_is_neither_kept_nor_shared(client, article, m
         assert "csrftoken" in response.cookies
         assert not response.has_header("X-Page-Cache")
         assert "public" not in response.get("Cache-Control", "")
+
+
+def test_a_kept_article_page_follows_the_cards_clock(client, article):
+    """Its comments say how long ago they were posted: once the cards' time bucket has passed,
+    the page is rendered again, so a reader without JavaScript never sees a stale "just now"."""
+    from comments import services
+    from comments.templatetags.comment_cards import CARD_TIME_BUCKET_SECONDS
+
+    relaxed_moderation()  # published at once
+    services.comment_create(article=article, author=UserFactory(), body="First!")
+    url = article.get_absolute_url()
+    first = client.get(url)
+    assert first["X-Page-Cache"] == "miss"
+    assert b">just now</time>" in first.content
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    later = time.time() + CARD_TIME_BUCKET_SECONDS
+    with (
+        mock.patch("time.time", return_value=later),
+        mock.patch(
+            "django.utils.timezone.now",
+            return_value=timezone.now() + dt.timedelta(seconds=CARD_TIME_BUCKET_SECONDS),
+        ),
+    ):
+        again = client.get(url)
+    assert again["X-Page-Cache"] == "miss"
+    assert b">10 min ago</time>" in again.content
+    assert b">just now</time>" not in again.content

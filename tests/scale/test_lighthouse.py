@@ -54,14 +54,14 @@ def test_lighthouse_scores_100_on_the_article_with_its_lead_image(front, tmp_pat
         "--quiet",
     ]
     environment = {**os.environ, "CHROME_PATH": shutil.which("chromium")}
-    # Lighthouse sometimes fails to record the page load's trace under load ("NO_NAVSTART",
-    # "Please run Lighthouse again"): such a run measured nothing, so it is run once more.
-    # A run that measured is never repeated.
-    for attempt in range(2):
+    # Lighthouse sometimes fails to record the page load's trace ("NO_NAVSTART", "Please run
+    # Lighthouse again"; twice in a row in one CI run): such a run measured nothing, so it is run
+    # again, up to three times in all. A run that measured is never repeated.
+    for _attempt in range(3):
         run = subprocess.run(
             command, capture_output=True, text=True, timeout=180, env=environment, check=False
         )
-        if run.returncode == 0 or "run Lighthouse again" not in run.stderr or attempt:
+        if run.returncode == 0 or "run Lighthouse again" not in run.stderr:
             break
     assert run.returncode == 0, run.stderr[-2000:]
     result = json.loads(Path(report).read_text())

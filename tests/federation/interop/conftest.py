@@ -54,7 +54,10 @@ class RemoteServer:
 
 
 @pytest.fixture(scope="session")
-def remote_server():
+def remote_server(live_server):
+    """The bovine peer. It keeps HTTP connections to the live server open, so it depends on
+    live_server: it is stopped first, and the live server never closes a connection that a
+    request thread is still serving (a thread error at the end of the session otherwise)."""
     if not PEER_PYTHON.exists():
         pytest.fail("the interop environment is missing: run `make install-test`")
     port = free_port()

@@ -374,14 +374,20 @@ class Verdict:
         return entries
 
 
-def story_hold(*, body: str, author, article, rules: ModerationSettings) -> str:
+def story_hold(
+    *, body: str, author, article, rules: ModerationSettings, reader: trust.Standing | None = None
+) -> str:
     """Why the story's own discussion settings hold this text ("" if they do not). Staff are
     never held: they are the ones answering. Trusted readers skip the link hold."""
     if author.is_staff:
         return ""
     if article.is_premoderated:
         return PREMODERATED_REASON
-    if article.is_link_hold and count_links(body) and not trust.is_trusted(author, rules):
+    if (
+        article.is_link_hold
+        and count_links(body)
+        and not trust.is_trusted(author, rules, reader=reader)
+    ):
         return LINK_HELD_REASON
     return ""
 
@@ -393,11 +399,13 @@ def screen(
     article,
     rules: ModerationSettings | None = None,
     editing: Comment | None = None,
+    reader: trust.Standing | None = None,
 ) -> Verdict:
     """Screen a new comment, or new text for `editing`: watched words first (a block refuses
     at once, before any scorer is asked), then the scorers, then the author's standing.
 
     The author is told the first reason that holds the comment; moderators see all of them.
+    `reader` is the author's standing if the caller has it already; else it is read once here.
     """
     rules = rules or ModerationSettings.load()
     notes: list[str] = []
@@ -434,7 +442,11 @@ def screen(
         ]:
             body, is_masked = mask(body, origin, censored), True
 
-    if story_reason := story_hold(body=original, author=author, article=article, rules=rules):
+    if reader is None and not author.is_staff:
+        reader = trust.standing(author, rules, besides=editing)
+    if story_reason := story_hold(
+        body=original, author=author, article=article, rules=rules, reader=reader
+    ):
         holds.append(story_reason)
 
     score, score_hold, score_note = score_comment(
@@ -445,7 +457,7 @@ def screen(
     if score_note:
         notes.append(score_note)
 
-    if standing_reason := trust.hold_reason(author, rules, editing=editing):
+    if standing_reason := trust.hold_reason(author, rules, editing=editing, reader=reader):
         holds.append(standing_reason)
         notes.append(standing_reason)
 

@@ -197,10 +197,10 @@ def validate_body(body: str, *, rules: ModerationSettings) -> None:
         )
 
 
-def screen_or_refuse(*, body: str, author, article: Article, rules, editing=None):
+def screen_or_refuse(*, body: str, author, article: Article, rules, editing=None, reader=None):
     """The screening step (comments/screening.py): a Verdict, or BannedWords for a block."""
     verdict = screening.screen(
-        body=body, author=author, article=article, rules=rules, editing=editing
+        body=body, author=author, article=article, rules=rules, editing=editing, reader=reader
     )
     if verdict.is_refused:
         raise BannedWords(verdict.reason)
@@ -237,23 +237,28 @@ def ensure_can_post(user, *, email_verified: bool | None = None) -> None:
         raise EmailNotVerified()
 
 
-def ensure_within_rate_limits(*, author, ip_address: str | None, rules) -> None:
+def ensure_within_rate_limits(*, author, ip_address: str | None, rules) -> trust.Standing | None:
     """Limit each account first; then each network address, for accounts without earned trust.
 
     Readers who share one office or mobile network share an address: counting their comments
     together would lock them out. Trusted readers have a record, so only their own limit
     applies; fresh accounts (the cheap way to multiply the per-account limit) also share the
-    address's looser limit.
+    address's looser limit. Returns the author's standing if it was read (screening's holds
+    need it too), else None.
     """
     window = rules.rate_limit_window_seconds
     if wait := ratelimit.wait(
         f"comment:user:{author.pk}", limit=rules.user_rate_limit, window=window
     ):
         raise RateLimited(wait_seconds=wait)
-    if not ip_address or trust.is_trusted(author, rules):
-        return
+    if not ip_address:
+        return None
+    reader = trust.standing(author, rules)
+    if trust.is_trusted(author, rules, reader=reader):
+        return reader
     if wait := ratelimit.wait(f"comment:ip:{ip_address}", limit=rules.ip_rate_limit, window=window):
         raise RateLimited(wait_seconds=wait)
+    return reader
 
 
 def _is_moderator(user) -> bool:
@@ -327,10 +332,13 @@ def comment_create(
     ).exists():
         raise DuplicateComment()
 
+    reader = None  # the author's standing, read once: the address limit and the holds ask
     if not author.is_staff:
-        ensure_within_rate_limits(author=author, ip_address=ip_address, rules=rules)
+        reader = ensure_within_rate_limits(author=author, ip_address=ip_address, rules=rules)
 
-    verdict = screen_or_refuse(body=body, author=author, article=article, rules=rules)
+    verdict = screen_or_refuse(
+        body=body, author=author, article=article, rules=rules, reader=reader
+    )
     status, reason = verdict.status, verdict.reason
 
     comment = Comment(

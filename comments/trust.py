@@ -104,25 +104,35 @@ def _trusted(reader: Standing, rules: ModerationSettings) -> bool:
     return reader.approved >= rules.trusted_after_comments
 
 
-def is_trusted(user, rules: ModerationSettings | None = None) -> bool:
-    """Whether this reader skips the holds meant for new accounts (first comment, links)."""
+def is_trusted(
+    user, rules: ModerationSettings | None = None, *, reader: Standing | None = None
+) -> bool:
+    """Whether this reader skips the holds meant for new accounts (first comment, links).
+    `reader`, their standing when the caller has it already, saves the query."""
     if user is None or not user.is_authenticated:
         return False
     if user.is_staff:
         return True
     rules = rules or ModerationSettings.load()
-    return _trusted(standing(user, rules), rules)
+    return _trusted(reader or standing(user, rules), rules)
 
 
-def hold_reason(author, rules: ModerationSettings, *, editing: Comment | None = None) -> str:
+def hold_reason(
+    author,
+    rules: ModerationSettings,
+    *,
+    editing: Comment | None = None,
+    reader: Standing | None = None,
+) -> str:
     """Why this author's new text waits for a moderator, or "" if it need not.
 
     `editing` is the comment whose text is changing: it does not count as an approved one,
-    so a reader cannot get a first comment approved and then rewrite it.
+    so a reader cannot get a first comment approved and then rewrite it. `reader`, the
+    author's standing when the caller has it already (besides `editing`), saves the query.
     """
     if author.is_staff:
         return ""  # editors are created by hand and vouched for
-    reader = standing(author, rules, besides=editing)
+    reader = reader or standing(author, rules, besides=editing)
     if rules.rejection_limit and reader.recent_rejections >= rules.rejection_limit:
         return RECENT_REJECTIONS_REASON
     if reader.level == Level.UNTRUSTED:

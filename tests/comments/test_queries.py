@@ -141,7 +141,9 @@ def test_nothing_cached_costs_the_same_for_50_and_5000_comments(
 
 
 def test_posting_a_comment(client, article, rules, reader):
-    """At most 12 statements besides the cache's (Redis in production: the rate limits)."""
+    """At most 12 statements besides the cache's (Redis in production: the rate limits), and
+    the author's standing (a query of three subqueries) read once, for the address limit and
+    the holds alike."""
     client.force_login(reader)
     client.get(article.get_absolute_url())
     with CaptureQueriesContext(connection) as captured:
@@ -152,6 +154,7 @@ def test_posting_a_comment(client, article, rules, reader):
     assert response.status_code == 302
     sql = [q["sql"] for q in captured.captured_queries if not is_cache_statement(q["sql"])]
     assert len(sql) <= 12, "\n".join(sql)
+    assert len([query for query in sql if "comments_trustchange" in query]) == 1, "\n".join(sql)
     assert Comment.objects.filter(article=article, body="A comment").count() == 1
 
 
